@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { durationToMs, isValidDuration } from '../domain/duration';
+
+/**
+ * Every setting of every process comes from the environment, validated here once, so that a
+ * typo stops start-up with the variable's name instead of failing later somewhere obscure.
+ */
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().min(1);
+/** Five cron fields, optionally after `CRON_TZ=Area/City` (else Europe/Stockholm). */
+export const CRON_LINE = /^(CRON_TZ=\S+\s+)?(\S+\s+){4}\S+$/;
+
+export const envSchema = z.object({
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PUBLIC_BASE_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'expected host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('client-journeys'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  DATABASE_URL: z.url().optional(),
+  PG_PORT: port.default(5433),
+  DATA_DIR: z.string().min(1).default('.data'),
+  AUTH_MODE: z.enum(['dev', 'jwks']).default('jwks'),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_DEV_SECRET: z.string().min(16).default('local-development-only-secret'),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(2000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Alert delivery (activities/delivery): e-mail is off without SMTP_HOST; webhooks need nothing here.
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.optional(),
+  SMTP_SECURE: bool.default(false),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_FROM: z.string().min(3).default('Glappfri <no-reply@localhost>'),
+  /** How often the digest of open alerts goes out: an ISO duration (P1D, PT5S), a cron line, or `off`. */
+  DIGEST_INTERVAL: z
+    .string()
+    .refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000) || CRON_LINE.test(v.trim()), {
+      message: 'an ISO 8601 duration of at least PT1S such as P1D, a cron line such as "0 7 * * *", or off',
+    })
+    .default('P1D'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; the error names each offending variable and never echoes its value. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.AUTH_MODE === 'jwks' && !env.AUTH_JWKS_URL) {
+    throw new ConfigError('Invalid configuration:\n  AUTH_JWKS_URL: required when AUTH_MODE=jwks');
+  }
+  return env;
+}

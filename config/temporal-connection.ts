@@ -1,0 +1,10 @@
+import type { Env } from './env';
+
+/** One shape for the client's and the worker's connection: address, TLS and API key. */
+export function temporalConnectionOptions(env: Env, address = env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_DEV_PORT}`) {
+  return {
+    address,
+    ...(env.TEMPORAL_TLS || env.TEMPORAL_API_KEY ? { tls: true as const } : {}),
+    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}),
+  };
+}

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Connection } from '@temporalio/client';
+import { devServerSearchAttributeFlags } from '../workflows/search-attributes';
+
+export interface DevServerOptions {
+  cli: string;
+  port: number;
+  /** Web UI port, or undefined for a headless server (tests). */
+  uiPort?: number;
+  /** SQLite file for persistence; undefined keeps everything in memory. */
+  dbFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  stop(): Promise<void>;
+}
+
+async function waitUntilReachable(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await conn.close();
+      }
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`Temporal dev server not reachable at ${address}`, { cause: err });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** Starts `temporal server start-dev` as a child process and resolves once it answers gRPC. */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const args = [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(opts.port),
+    '--log-level', 'warn',
+    '--namespace', 'default',
+    ...devServerSearchAttributeFlags,
+    ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    // Lets tests and the local stack see search attributes immediately.
+    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
+  ];
+  const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const log = opts.log ?? (() => undefined);
+  child.stdout?.on('data', (b: Buffer) => log(b.toString()));
+  child.stderr?.on('data', (b: Buffer) => log(b.toString()));
+  const address = `127.0.0.1:${opts.port}`;
+  try {
+    await waitUntilReachable(address, child, 120_000);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    address,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

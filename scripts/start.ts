@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { ConfigError, loadEnv } from '../config/env';
+import { startApi } from '../api/start-api';
+import { migrate } from '../store/migrate';
+import { createPool } from '../store/pool';
+import { runWorker } from '../worker/run-worker';
+import { startDevServer } from './dev-server';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
+
+const say = (line: string) => console.error(`[start] ${line}`);
+
+/**
+ * `npm start`: the whole local stack in one process tree. Temporal dev server (unless
+ * TEMPORAL_ADDRESS), PostgreSQL (embedded unless DATABASE_URL), worker and API. Ctrl-C stops
+ * all of them in reverse order; data stays in DATA_DIR for the next start.
+ */
+async function main() {
+  const started = Date.now();
+  process.env.AUTH_MODE ??= 'dev';
+  const env = loadEnv();
+  const dataDir = path.resolve(PROJECT_ROOT, env.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const stop of stops.reverse()) await stop().catch((e: unknown) => say(`stop failed: ${String(e)}`));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+
+  try {
+    const [temporalAddress, databaseUrl] = await Promise.all([
+      (async () => {
+        if (env.TEMPORAL_ADDRESS) return env.TEMPORAL_ADDRESS;
+        const server = await startDevServer({
+          cli: resolveTemporalCli(say),
+          port: env.TEMPORAL_DEV_PORT,
+          uiPort: env.TEMPORAL_UI_PORT,
+          dbFile: path.join(dataDir, 'temporal.db'),
+        });
+        stops.push(() => server.stop());
+        say(`Temporal dev server on ${server.address}, Web UI http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+        return server.address;
+      })(),
+      (async () => {
+        if (env.DATABASE_URL) return env.DATABASE_URL;
+        const pg = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: env.PG_PORT, database: 'glappfri' });
+        stops.push(() => pg.stop());
+        say(`PostgreSQL (embedded) on 127.0.0.1:${env.PG_PORT}, data in ${path.join(env.DATA_DIR, 'postgres')}`);
+        return pg.url;
+      })(),
+    ]);
+    await migrate(databaseUrl);
+    const pool = createPool(databaseUrl);
+    stops.push(() => pool.end());
+    const worker = await runWorker(env, pool, temporalAddress);
+    stops.push(() => worker.shutdown());
+    void worker.done.catch((e: unknown) => {
+      say(`worker stopped: ${String(e)}`);
+      void stopAll(1);
+    });
+    const api = await startApi(env, { pool, temporalAddress });
+    stops.push(() => api.close());
+    say(`API on ${api.url} (docs ${api.url}/docs) — ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
+  } catch (err) {
+    say(err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err));
+    await stopAll(1);
+  }
+}
+
+void main();
