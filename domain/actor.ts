@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { roleSchema } from './vocabulary';
+
+/** Who did something: a signed-in person, or the case's own schedule. */
+export const personSchema = z.object({
+  sub: z.string().min(1),
+  role: roleSchema,
+  agencyId: z.string().nullable(),
+  name: z.string().optional(),
+});
+export type Person = z.infer<typeof personSchema>;
+export const actorSchema = z.union([personSchema, z.object({ system: z.literal('schedule') })]);
+export type Actor = z.infer<typeof actorSchema>;
+export const SCHEDULE: Actor = { system: 'schedule' };
+
+export function isPerson(actor: Actor): actor is Person {
+  return 'sub' in actor;
+}

@@ -1,0 +1,104 @@
+import type { PinnedPolicy } from './policy';
+import type { Area, FollowUpStatus, InterventionStatus, Measure, Phase, RiskLevel } from './vocabulary';
+
+export interface Intervention {
+  interventionId: string;
+  area: Area;
+  title: string;
+  agencyId: string | null;
+  status: InterventionStatus;
+  requiredBeforeRelease: boolean;
+  /** Absolute due time; null while the release date it hangs on is unknown. */
+  dueAt: string | null;
+  /** Set when the due time hangs on the release date, so moving that date moves this. */
+  dueBeforeRelease: string | null;
+  /** Index of the policy requirement that created it; null for one the coordinator added. */
+  requirementIndex: number | null;
+  createdAt: string;
+  assignedAt: string | null;
+  completedAt?: string;
+  reason?: string;
+  note?: string;
+}
+
+export interface FollowUp {
+  followUpId: string;
+  agencyId: string | null;
+  /** The policy's offset from release, e.g. `P7D`. */
+  offset: string;
+  dueAt: string;
+  status: FollowUpStatus;
+  completedAt?: string;
+  note?: string;
+}
+
+export type GapKind =
+  | 'intervention_overdue'
+  | 'intervention_unassigned'
+  | 'released_with_gap'
+  | 'successor_missing'
+  | 'plan_not_adopted'
+  | 'plan_review_overdue'
+  | 'meeting_missing'
+  | 'follow_up_missed';
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+export interface Alert {
+  alertId: string;
+  /** Identifies the gap, level and addressee: the same key never has two live alerts. */
+  key: string;
+  kind: GapKind;
+  level: 1 | 2 | 3;
+  agencyId: string;
+  interventionId?: string;
+  followUpId?: string;
+  /** When the gap began; with `key` it names one occurrence of one gap. */
+  since: string;
+  raisedAt: string;
+  status: AlertStatus;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  message: string;
+}
+
+export interface CaseState {
+  caseId: string;
+  version: number;
+  phase: Phase;
+  measure?: Measure;
+  /**
+   * Only what the rules need. The client's name and personal identity number live in the
+   * erasable identity table, never in the event log or in Temporal's history.
+   */
+  client: { municipality: string };
+  clientView?: string;
+  riskLevel: RiskLevel;
+  needs: Area[];
+  /** Start of the current custody (häkte or anstalt). */
+  admittedAt: string;
+  /** Start of the current prison stay; the sentence plan deadline counts from here. */
+  prisonAdmittedAt?: string;
+  expectedReleaseAt?: string;
+  releasedAt?: string;
+  probationEndsAt?: string;
+  closedAt?: string;
+  closeReason?: string;
+  openedAt: string;
+  openedBy: string;
+  /** "The coordinator's agency": addressee of escalations. */
+  coordinatorAgencyId: string;
+  policy: PinnedPolicy;
+  consent: { agencyIds: string[] };
+  responsibility: { holderAgencyId: string | null; successorAgencyId: string | null };
+  plan: { adoptedAt?: string; reviewedAt?: string };
+  meetings: { at: string; agencyIds: string[] }[];
+  interventions: Intervention[];
+  followUps: FollowUp[];
+  alerts: Alert[];
+  remindersSent: string[];
+  /** Releases and new remands, for the re-offence figures. */
+  outcomes: { kind: 'released' | 'new_remand' | 'closed'; at: string }[];
+  seq: { intervention: number; followUp: number; alert: number };
+}

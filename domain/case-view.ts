@@ -1,0 +1,61 @@
+import type { Person } from './actor';
+import type { CaseState } from './case-state';
+import { gapsAt } from './gaps';
+
+/**
+ * The contract's CaseView, minus the client's identity (added at the edge from the identity
+ * table). An agency sees only its own interventions and follow-ups, and only their gaps.
+ */
+export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role' | 'agencyId'>) {
+  const own = viewer?.role === 'agency' ? (agencyId: string | null) => agencyId === viewer.agencyId : () => true;
+  const interventions = s.interventions.filter((i) => own(i.agencyId));
+  const followUps = s.followUps.filter((f) => own(f.agencyId));
+  const visible = new Set([...interventions.map((i) => i.interventionId), ...followUps.map((f) => f.followUpId)]);
+  const gaps = gapsAt(s, now).filter((g) => viewer?.role !== 'agency' || visible.has(g.interventionId ?? g.followUpId ?? ''));
+  const overdue = (due: string | null, open: boolean) => open && due !== null && Date.parse(due) <= Date.parse(now);
+  return {
+    caseId: s.caseId,
+    version: s.version,
+    phase: s.phase,
+    ...(s.measure ? { measure: s.measure } : {}),
+    client: { municipality: s.client.municipality },
+    riskLevel: s.riskLevel,
+    needs: s.needs,
+    admittedAt: s.admittedAt,
+    expectedReleaseAt: s.expectedReleaseAt ?? null,
+    ...(s.releasedAt ? { releasedAt: s.releasedAt } : {}),
+    ...(s.closedAt ? { closedAt: s.closedAt, closeReason: s.closeReason ?? null } : {}),
+    policy: { policyId: s.policy.policyId, version: s.policy.version },
+    consent: { agencyIds: s.consent.agencyIds },
+    responsibility: s.responsibility,
+    coordinatorAgencyId: s.coordinatorAgencyId,
+    ...(viewer?.role === 'agency' ? {} : { clientView: s.clientView ?? null, plan: s.plan, meetings: s.meetings }),
+    interventions: interventions.map((i) => ({
+      interventionId: i.interventionId,
+      area: i.area,
+      title: i.title,
+      agencyId: i.agencyId,
+      status: i.status,
+      requiredBeforeRelease: i.requiredBeforeRelease,
+      dueAt: i.dueAt,
+      overdue: overdue(i.dueAt, i.status === 'planned' || i.status === 'accepted' || i.status === 'unassigned'),
+      ...(i.completedAt ? { completedAt: i.completedAt } : {}),
+      ...(i.reason ? { reason: i.reason } : {}),
+      ...(i.note ? { note: i.note } : {}),
+    })),
+    followUps: followUps.map((f) => ({
+      followUpId: f.followUpId,
+      agencyId: f.agencyId,
+      dueAt: f.dueAt,
+      status: f.status,
+      ...(f.completedAt ? { completedAt: f.completedAt } : {}),
+    })),
+    gaps: gaps.map((g) => ({
+      kind: g.kind,
+      ...(g.interventionId ? { interventionId: g.interventionId } : {}),
+      ...(g.followUpId ? { followUpId: g.followUpId } : {}),
+      since: g.since,
+    })),
+  };
+}
+export type DomainCaseView = ReturnType<typeof caseView>;

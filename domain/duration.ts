@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * ISO 8601 durations as used in policy data (`P30D`, `P1M`, and `PT20S` so that tests and
+ * simulations can compress time). Only non-negative durations exist here: "before" is expressed
+ * by the caller with `sign = -1`, never by a minus sign inside the policy.
+ */
+export interface Duration {
+  years: number;
+  months: number;
+  weeks: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  /** The only component that may carry a fraction (`PT7.5S`), so sub-second tests stay possible. */
+  seconds: number;
+}
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+/** Days are exact 24 h: all arithmetic is UTC, so there is no daylight-saving day of 23 or 25 h. */
+export const DAY_MS = 24 * HOUR_MS;
+
+// Weeks may be combined with other units (ISO 8601-1:2019 allows it; older texts did not).
+// A comma is the ISO-preferred decimal sign, so both are accepted for seconds.
+const DURATION_RE =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$/;
+
+function component(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const value = Number(raw.replace(',', '.'));
+  // Huge integers lose precision silently; refuse them rather than compute a wrong date.
+  if (!Number.isFinite(value) || value > Number.MAX_SAFE_INTEGER) throw new RangeError('duration component too large');
+  return value;
+}
+
+/** Parses an ISO 8601 duration; throws a RangeError for anything that is not one. */
+export function parseDuration(s: string): Duration {
+  const m = DURATION_RE.exec(s);
+  // `P` and `PT` alone match the pattern but state no amount at all.
+  if (!m || s === 'P' || s.endsWith('T')) {
+    throw new RangeError(`not an ISO 8601 duration: ${JSON.stringify(s)}`);
+  }
+  return {
+    years: component(m[1]),
+    months: component(m[2]),
+    weeks: component(m[3]),
+    days: component(m[4]),
+    hours: component(m[5]),
+    minutes: component(m[6]),
+    seconds: component(m[7]),
+  };
+}
+
+export function isValidDuration(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  try {
+    parseDuration(s);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const durationSchema = z
+  .string()
+  .refine(isValidDuration, { message: 'must be an ISO 8601 duration such as P30D, P1M or PT20S' });
+
+/** The exact (non-calendar) part in ms; rounded to whole ms so `PT0.1S` style floats stay exact. */
+function exactMs(d: Duration): number {
+  return (
+    (d.weeks * 7 + d.days) * DAY_MS +
+    d.hours * HOUR_MS +
+    d.minutes * MINUTE_MS +
+    Math.round(d.seconds * SECOND_MS)
+  );
+}
+
+/**
+ * Only for ordering and comparing policy durations (e.g. "which reminder comes first"): months
+ * count as 30 days and years as 365, which is wrong for any concrete date. Use `addDuration` to
+ * place a duration on the calendar.
+ */
+export function durationToMs(s: string | Duration): number {
+  const d = typeof s === 'string' ? parseDuration(s) : s;
+  return (d.years * 365 + d.months * 30) * DAY_MS + exactMs(d);
+}
+
+// Date-only values are midnight UTC; date-times must carry `Z` or an offset, because a local
+// time would make the result depend on the machine's time zone.
+const isoDate = z.iso.date();
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** Epoch ms of an ISO date / date-time string or of an epoch-ms number; throws on anything else. */
+export function toEpochMs(isoOrMs: string | number | Date): number {
+  let ms: number;
+  if (typeof isoOrMs === 'number') ms = isoOrMs;
+  else if (isoOrMs instanceof Date) ms = isoOrMs.getTime();
+  // The zod checks reject impossible dates such as 2025-02-30, which Date.parse rolls over.
+  else if (isoDate.safeParse(isoOrMs).success || isoDateTime.safeParse(isoOrMs).success) ms = Date.parse(isoOrMs);
+  else throw new RangeError(`not an ISO 8601 date or date-time with offset: ${JSON.stringify(isoOrMs)}`);
+  if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw new RangeError('instant out of range');
+  return ms;
+}
+
+function daysInMonthUtc(year: number, monthIndex: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, monthIndex + 1, 0);
+  return d.getUTCDate();
+}
+
+function addMonthsUtc(ms: number, months: number): number {
+  if (months === 0) return ms;
+  const d = new Date(ms);
+  const total = d.getUTCFullYear() * 12 + d.getUTCMonth() + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12;
+  // Clamp rather than roll over: one month after 31 January is the end of February, not March.
+  const day = Math.min(d.getUTCDate(), daysInMonthUtc(year, month));
+  // setUTCFullYear, not Date.UTC, because Date.UTC maps years 0–99 to 1900–1999.
+  d.setUTCFullYear(year, month, day);
+  return d.getTime();
+}
+
+/**
+ * `isoOrMs` moved by `duration` (times `sign`), as epoch ms. Years and months follow the UTC
+ * calendar with the day of month clamped; weeks, days and time are exact. The calendar part is
+ * applied first for both signs (as Temporal does), so `P1M1D` after 31 Jan is 1 Mar (non-leap).
+ * Calendar steps do not always invert (31 Jan + P1M − P1M = 28 Jan); exact steps do.
+ */
+export function addDuration(isoOrMs: string | number | Date, duration: string | Duration, sign: 1 | -1 = 1): number {
+  const d = typeof duration === 'string' ? parseDuration(duration) : duration;
+  const start = toEpochMs(isoOrMs);
+  const calendar = addMonthsUtc(start, sign * (d.years * 12 + d.months));
+  const result = calendar + sign * exactMs(d);
+  if (!Number.isFinite(result) || Number.isNaN(new Date(result).getTime())) {
+    throw new RangeError('result is outside the representable date range');
+  }
+  return result;
+}

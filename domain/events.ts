@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { actorSchema } from './actor';
+import { policyBodySchema } from './policy';
+import {
+  agencyIdSchema, areaSchema, measureSchema, municipalityCodeSchema, phaseSchema, riskLevelSchema,
+} from './vocabulary';
+
+const at = z.string();
+const gapKindSchema = z.enum([
+  'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
+  'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed',
+]);
+
+function event<T extends string, D extends z.ZodType>(type: T, data: D) {
+  return z.object({ type: z.literal(type), data, occurredAt: at, actor: actorSchema });
+}
+
+/** Every fact the product records about a case. Schema version 1 throughout. */
+export const domainEventSchema = z.discriminatedUnion('type', [
+  event('CaseOpened', z.object({
+    caseId: z.string(),
+    client: z.object({ municipality: municipalityCodeSchema }),
+    phase: phaseSchema,
+    measure: measureSchema.optional(),
+    admittedAt: at,
+    expectedReleaseAt: at.optional(),
+    riskLevel: riskLevelSchema,
+    needs: z.array(areaSchema),
+    consent: z.object({ agencyIds: z.array(agencyIdSchema) }),
+    policy: z.object({ policyId: z.string(), version: z.number().int(), body: policyBodySchema }),
+    coordinatorAgencyId: z.string(),
+    responsibility: z.object({ holderAgencyId: z.string().nullable(), successorAgencyId: z.string().nullable() }),
+    clientView: z.string().optional(),
+  })),
+  event('PhaseChanged', z.object({
+    from: phaseSchema, to: phaseSchema, at, measure: measureSchema.optional(), reason: z.string().optional(),
+  })),
+  event('ReleaseDateChanged', z.object({ expectedReleaseAt: at, previous: at.nullable(), reason: z.string() })),
+  event('NeedsChanged', z.object({ needs: z.array(areaSchema) })),
+  event('RiskLevelChanged', z.object({ riskLevel: riskLevelSchema, reason: z.string() })),
+  event('ConsentChanged', z.object({ agencyIds: z.array(z.string()) })),
+  event('ResponsibilityChanged', z.object({
+    holderAgencyId: z.string().nullable(), successorAgencyId: z.string().nullable(),
+  })),
+  event('ClientViewRecorded', z.object({ text: z.string() })),
+  event('InterventionPlanned', z.object({
+    interventionId: z.string(),
+    area: areaSchema,
+    title: z.string(),
+    agencyId: z.string().nullable(),
+    requiredBeforeRelease: z.boolean(),
+    dueAt: at.nullable(),
+    dueBeforeRelease: z.string().nullable(),
+    requirementIndex: z.number().int().nullable(),
+  })),
+  event('InterventionAssigned', z.object({
+    interventionId: z.string(), agencyId: z.string(), previousAgencyId: z.string().nullable(),
+  })),
+  event('InterventionAccepted', z.object({ interventionId: z.string(), note: z.string().optional() })),
+  event('InterventionCompleted', z.object({ interventionId: z.string(), note: z.string().optional() })),
+  event('InterventionDeclined', z.object({ interventionId: z.string(), reason: z.string() })),
+  event('InterventionWaived', z.object({ interventionId: z.string(), reason: z.string() })),
+  event('InterventionCancelled', z.object({
+    interventionId: z.string(), reason: z.enum(['consent_withdrawn', 'need_removed', 'case_closed']),
+  })),
+  event('FollowUpScheduled', z.object({
+    followUpId: z.string(), agencyId: z.string().nullable(), offset: z.string(), dueAt: at,
+  })),
+  event('FollowUpCompleted', z.object({ followUpId: z.string(), note: z.string().optional() })),
+  event('FollowUpMissed', z.object({ followUpId: z.string() })),
+  event('FollowUpCancelled', z.object({
+    followUpId: z.string(), reason: z.enum(['case_closed', 'new_remand', 'consent_withdrawn']),
+  })),
+  event('CoordinationMeetingRecorded', z.object({
+    at, agencyIds: z.array(z.string()), note: z.string().optional(),
+  })),
+  event('PlanAdopted', z.object({ at })),
+  event('PlanReviewed', z.object({ at })),
+  event('ReminderSent', z.object({
+    reminderId: z.string(), interventionId: z.string(), agencyId: z.string(), dueAt: at, before: z.string(),
+  })),
+  event('AlertRaised', z.object({
+    alertId: z.string(),
+    key: z.string(),
+    kind: gapKindSchema,
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    agencyId: z.string(),
+    interventionId: z.string().optional(),
+    followUpId: z.string().optional(),
+    since: at,
+    message: z.string(),
+  })),
+  event('AlertAcknowledged', z.object({ alertId: z.string() })),
+  event('AlertResolved', z.object({ alertId: z.string() })),
+]);
+
+export type DomainEvent = z.infer<typeof domainEventSchema>;
+export type EventType = DomainEvent['type'];
+export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+export type EventData<T extends EventType> = EventOf<T>['data'];
+export const EVENT_SCHEMA_VERSION = 1;

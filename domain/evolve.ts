@@ -1,0 +1,201 @@
+import { addDuration } from './duration';
+import type { CaseState, Intervention } from './case-state';
+import type { DomainEvent } from './events';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The due time of an intervention that hangs on the release date. */
+export function dueFromRelease(expectedReleaseAt: string | undefined, dueBeforeRelease: string): string | null {
+  return expectedReleaseAt ? iso(addDuration(expectedReleaseAt, dueBeforeRelease, -1)) : null;
+}
+
+function updateIntervention(s: CaseState, id: string, patch: (i: Intervention) => Intervention): CaseState {
+  return { ...s, interventions: s.interventions.map((i) => (i.interventionId === id ? patch(i) : i)) };
+}
+
+/**
+ * The only way a case changes. Total over every event: an event that names something unknown
+ * leaves the state as it was, so folding a log can never throw.
+ */
+export function evolve(state: CaseState | undefined, event: DomainEvent): CaseState {
+  if (event.type === 'CaseOpened') {
+    const d = event.data;
+    return {
+      caseId: d.caseId,
+      version: 1,
+      phase: d.phase,
+      ...(d.measure ? { measure: d.measure } : {}),
+      client: { municipality: d.client.municipality },
+      ...(d.clientView ? { clientView: d.clientView } : {}),
+      riskLevel: d.riskLevel,
+      needs: d.needs,
+      admittedAt: d.admittedAt,
+      ...(d.phase === 'anstalt' || d.phase === 'utslussning' ? { prisonAdmittedAt: d.admittedAt } : {}),
+      ...(d.expectedReleaseAt ? { expectedReleaseAt: d.expectedReleaseAt } : {}),
+      openedAt: event.occurredAt,
+      openedBy: 'sub' in event.actor ? event.actor.sub : 'system',
+      coordinatorAgencyId: d.coordinatorAgencyId,
+      policy: d.policy,
+      consent: d.consent,
+      responsibility: d.responsibility,
+      plan: {},
+      meetings: [],
+      interventions: [],
+      followUps: [],
+      alerts: [],
+      remindersSent: [],
+      outcomes: [],
+      seq: { intervention: 0, followUp: 0, alert: 0 },
+    };
+  }
+  if (!state) return state as unknown as CaseState;
+  const s: CaseState = { ...state, version: state.version + 1 };
+  const at = event.occurredAt;
+  switch (event.type) {
+    case 'PhaseChanged': {
+      const d = event.data;
+      const next: CaseState = { ...s, phase: d.to };
+      if (d.to === 'utslussning') next.measure = d.measure;
+      else delete next.measure;
+      if (d.to === 'anstalt' && d.from === 'hakte') next.prisonAdmittedAt = d.at;
+      if (d.to === 'frigiven') {
+        next.releasedAt = d.at;
+        next.outcomes = [...s.outcomes, { kind: 'released', at: d.at }];
+      }
+      if (d.to === 'hakte') {
+        // A new remand starts a new custody: the old release date no longer holds.
+        next.admittedAt = d.at;
+        delete next.prisonAdmittedAt;
+        delete next.expectedReleaseAt;
+        next.plan = {};
+        next.outcomes = [...s.outcomes, { kind: 'new_remand', at: d.at }];
+      }
+      if (d.to === 'avslutad') {
+        next.closedAt = d.at;
+        if (d.reason) next.closeReason = d.reason;
+        next.outcomes = [...s.outcomes, { kind: 'closed', at: d.at }];
+      }
+      return next;
+    }
+    case 'ReleaseDateChanged': {
+      const release = event.data.expectedReleaseAt;
+      return {
+        ...s,
+        expectedReleaseAt: release,
+        interventions: s.interventions.map((i) =>
+          i.dueBeforeRelease ? { ...i, dueAt: dueFromRelease(release, i.dueBeforeRelease) } : i,
+        ),
+      };
+    }
+    case 'NeedsChanged':
+      return { ...s, needs: event.data.needs };
+    case 'RiskLevelChanged':
+      return { ...s, riskLevel: event.data.riskLevel };
+    case 'ConsentChanged':
+      return { ...s, consent: { agencyIds: event.data.agencyIds } };
+    case 'ResponsibilityChanged':
+      return { ...s, responsibility: { ...event.data } };
+    case 'ClientViewRecorded':
+      return { ...s, clientView: event.data.text };
+    case 'InterventionPlanned': {
+      const d = event.data;
+      const intervention: Intervention = {
+        interventionId: d.interventionId,
+        area: d.area,
+        title: d.title,
+        agencyId: d.agencyId,
+        status: d.agencyId ? 'planned' : 'unassigned',
+        requiredBeforeRelease: d.requiredBeforeRelease,
+        dueAt: d.dueAt,
+        dueBeforeRelease: d.dueBeforeRelease,
+        requirementIndex: d.requirementIndex,
+        createdAt: at,
+        assignedAt: d.agencyId ? at : null,
+      };
+      return {
+        ...s,
+        interventions: [...s.interventions, intervention],
+        seq: { ...s.seq, intervention: s.seq.intervention + 1 },
+      };
+    }
+    case 'InterventionAssigned':
+      return updateIntervention(s, event.data.interventionId, (i) => ({
+        ...i, agencyId: event.data.agencyId, status: 'planned', assignedAt: at,
+      }));
+    case 'InterventionAccepted':
+      return updateIntervention(s, event.data.interventionId, (i) => ({
+        ...i, status: 'accepted', ...(event.data.note ? { note: event.data.note } : {}),
+      }));
+    case 'InterventionCompleted':
+      return updateIntervention(s, event.data.interventionId, (i) => ({
+        ...i, status: 'completed', completedAt: at, ...(event.data.note ? { note: event.data.note } : {}),
+      }));
+    case 'InterventionDeclined':
+      return updateIntervention(s, event.data.interventionId, (i) => ({
+        ...i, status: 'declined', reason: event.data.reason, completedAt: at,
+      }));
+    case 'InterventionWaived':
+      return updateIntervention(s, event.data.interventionId, (i) => ({
+        ...i, status: 'waived', reason: event.data.reason, completedAt: at,
+      }));
+    case 'InterventionCancelled':
+      return updateIntervention(s, event.data.interventionId, (i) => ({
+        ...i, status: 'cancelled', reason: event.data.reason,
+      }));
+    case 'FollowUpScheduled':
+      return {
+        ...s,
+        followUps: [...s.followUps, { ...event.data, status: 'open' }],
+        seq: { ...s.seq, followUp: s.seq.followUp + 1 },
+      };
+    case 'FollowUpCompleted':
+      return {
+        ...s,
+        followUps: s.followUps.map((f) =>
+          f.followUpId === event.data.followUpId
+            ? { ...f, status: 'completed', completedAt: at, ...(event.data.note ? { note: event.data.note } : {}) }
+            : f,
+        ),
+      };
+    case 'FollowUpMissed':
+    case 'FollowUpCancelled': {
+      const status = event.type === 'FollowUpMissed' ? 'missed' : 'cancelled';
+      return {
+        ...s,
+        followUps: s.followUps.map((f) => (f.followUpId === event.data.followUpId ? { ...f, status } : f)),
+      };
+    }
+    case 'CoordinationMeetingRecorded':
+      return { ...s, meetings: [...s.meetings, { at: event.data.at, agencyIds: event.data.agencyIds }] };
+    case 'PlanAdopted':
+      return { ...s, plan: { adoptedAt: event.data.at } };
+    case 'PlanReviewed':
+      return { ...s, plan: { ...s.plan, reviewedAt: event.data.at } };
+    case 'ReminderSent':
+      return { ...s, remindersSent: [...s.remindersSent, event.data.reminderId] };
+    case 'AlertRaised':
+      return {
+        ...s,
+        alerts: [...s.alerts, { ...event.data, raisedAt: at, status: 'open' }],
+        seq: { ...s.seq, alert: s.seq.alert + 1 },
+      };
+    case 'AlertAcknowledged':
+      return {
+        ...s,
+        alerts: s.alerts.map((a) =>
+          a.alertId === event.data.alertId
+            ? { ...a, status: 'acknowledged', acknowledgedAt: at, ...('sub' in event.actor ? { acknowledgedBy: event.actor.sub } : {}) }
+            : a,
+        ),
+      };
+    case 'AlertResolved':
+      return {
+        ...s,
+        alerts: s.alerts.map((a) => (a.alertId === event.data.alertId ? { ...a, status: 'resolved', resolvedAt: at } : a)),
+      };
+  }
+}
+
+export function fold(events: readonly DomainEvent[], initial?: CaseState): CaseState | undefined {
+  return events.reduce<CaseState | undefined>((s, e) => evolve(s, e), initial);
+}

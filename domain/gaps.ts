@@ -1,0 +1,74 @@
+import { addDuration } from './duration';
+import type { CaseState, GapKind, Intervention } from './case-state';
+import { OPEN_INTERVENTION_STATUSES, type Phase } from './vocabulary';
+
+export interface Gap {
+  kind: GapKind;
+  interventionId?: string;
+  followUpId?: string;
+  /** When the gap began (or begins, for a deadline still ahead). */
+  since: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const BEFORE_RELEASE: readonly Phase[] = ['hakte', 'anstalt', 'utslussning'];
+const IN_PRISON: readonly Phase[] = ['anstalt', 'utslussning'];
+
+export const isOpen = (i: Intervention) => OPEN_INTERVENTION_STATUSES.includes(i.status);
+
+/** The sentence plan's deadline: 30 days from admission to prison, 14 if at most 2 months remain. */
+export function planAdoptionDeadline(s: CaseState): string | null {
+  if (!s.prisonAdmittedAt) return null;
+  const m = s.policy.body.milestones;
+  const short =
+    s.expectedReleaseAt !== undefined &&
+    addDuration(s.prisonAdmittedAt, m.shortStayRemaining) >= Date.parse(s.expectedReleaseAt);
+  return iso(addDuration(s.prisonAdmittedAt, short ? m.planAdoptedWithinShortStay : m.planAdoptedWithin));
+}
+
+/**
+ * Every gap the case could have, each with the moment it opens: the schedule sleeps until the
+ * earliest future one, and `gapsAt` keeps those already open. Pure in the state alone.
+ */
+export function candidateGaps(s: CaseState): Gap[] {
+  if (s.phase === 'avslutad') return [];
+  const gaps: Gap[] = [];
+  const m = s.policy.body.milestones;
+  for (const i of s.interventions) {
+    if (!isOpen(i)) continue;
+    if (i.status === 'unassigned') gaps.push({ kind: 'intervention_unassigned', interventionId: i.interventionId, since: i.createdAt });
+    if (!i.requiredBeforeRelease) continue;
+    if (i.dueAt) gaps.push({ kind: 'intervention_overdue', interventionId: i.interventionId, since: i.dueAt });
+    if (s.phase === 'frigiven' && s.releasedAt) {
+      gaps.push({ kind: 'released_with_gap', interventionId: i.interventionId, since: s.releasedAt });
+    }
+  }
+  if (BEFORE_RELEASE.includes(s.phase) && s.expectedReleaseAt) {
+    if (!s.responsibility.successorAgencyId) {
+      gaps.push({ kind: 'successor_missing', since: iso(addDuration(s.expectedReleaseAt, m.successorNamedBeforeRelease, -1)) });
+    }
+    if (s.meetings.length === 0) {
+      gaps.push({ kind: 'meeting_missing', since: iso(addDuration(s.expectedReleaseAt, m.meetingBeforeRelease, -1)) });
+    }
+  }
+  if (IN_PRISON.includes(s.phase)) {
+    const deadline = planAdoptionDeadline(s);
+    if (deadline && !s.plan.adoptedAt) gaps.push({ kind: 'plan_not_adopted', since: deadline });
+    const lastPlanned = s.plan.reviewedAt ?? s.plan.adoptedAt;
+    if (lastPlanned) gaps.push({ kind: 'plan_review_overdue', since: iso(addDuration(lastPlanned, m.planReviewEvery)) });
+  }
+  for (const f of s.followUps) {
+    if (f.status === 'open' || f.status === 'missed') gaps.push({ kind: 'follow_up_missed', followUpId: f.followUpId, since: f.dueAt });
+  }
+  return gaps;
+}
+
+/** The gaps open at `now`. */
+export function gapsAt(s: CaseState, now: string): Gap[] {
+  const t = Date.parse(now);
+  return candidateGaps(s).filter((g) => Date.parse(g.since) <= t);
+}
+
+export function gapSubject(g: { kind: GapKind; interventionId?: string; followUpId?: string }): string {
+  return g.interventionId ?? g.followUpId ?? 'case';
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { durationSchema } from './duration';
+import { releaseRulesSchema, defaultReleaseRules } from './release-estimate';
+import { agencyTypeSchema, areaSchema, riskLevelSchema, riskRank, type Area, type RiskLevel } from './vocabulary';
+
+export const appliesWhenSchema = z.union([
+  z.literal('always'),
+  z.literal('need'),
+  z.object({ minRisk: riskLevelSchema }),
+]);
+
+export const requirementSchema = z.looseObject({
+  area: areaSchema,
+  appliesWhen: appliesWhenSchema,
+  agencyType: agencyTypeSchema,
+  requiredBeforeRelease: z.boolean(),
+  dueBeforeRelease: durationSchema,
+  title: z.string().trim().min(1).max(200),
+});
+export type Requirement = z.infer<typeof requirementSchema>;
+
+export const milestonesSchema = z.object({
+  /** Verkställighetsplan adopted within this of admission to prison… */
+  planAdoptedWithin: durationSchema.default('P30D'),
+  /** …or within this when at most `shortStayRemaining` of the sentence remains. */
+  planAdoptedWithinShortStay: durationSchema.default('P14D'),
+  shortStayRemaining: durationSchema.default('P2M'),
+  planReviewEvery: durationSchema.default('P4M'),
+  successorNamedBeforeRelease: durationSchema.default('P30D'),
+  meetingBeforeRelease: durationSchema.default('P14D'),
+});
+export type Milestones = z.infer<typeof milestonesSchema>;
+
+export const policyBodySchema = z.looseObject({
+  requirements: z.array(requirementSchema).max(100),
+  reminders: z.array(durationSchema).max(10).default(['P7D', 'P1D']),
+  escalation: z.object({ level2After: durationSchema }).default({ level2After: 'P3D' }),
+  followUps: z.object({
+    high: z.array(durationSchema).max(20),
+    medium: z.array(durationSchema).max(20),
+    low: z.array(durationSchema).max(20),
+  }),
+  milestones: milestonesSchema.default(milestonesSchema.parse({})),
+  releaseRules: releaseRulesSchema.default(defaultReleaseRules),
+});
+export type PolicyBody = z.infer<typeof policyBodySchema>;
+export type PolicyInput = z.input<typeof policyBodySchema>;
+
+export interface PinnedPolicy {
+  policyId: string;
+  version: number;
+  body: PolicyBody;
+}
+
+export function requirementApplies(req: Requirement, needs: readonly Area[], risk: RiskLevel): boolean {
+  if (req.appliesWhen === 'always') return true;
+  if (req.appliesWhen === 'need') return needs.includes(req.area);
+  return riskRank[risk] >= riskRank[req.appliesWhen.minRisk];
+}
+
+/** Ships with the product; DOMAIN.md's "sensible default". Admins may publish new versions. */
+export const defaultPolicyInput: PolicyInput = {
+  requirements: [
+    { area: 'boende', appliesWhen: 'always', agencyType: 'socialtjansten', requiredBeforeRelease: true,
+      dueBeforeRelease: 'P30D', title: 'Bostad ordnad' },
+    { area: 'missbruk', appliesWhen: 'need', agencyType: 'regionen', requiredBeforeRelease: true,
+      dueBeforeRelease: 'P14D', title: 'Beroendevård fortsätter efter frigivning' },
+    { area: 'psykisk_halsa', appliesWhen: 'need', agencyType: 'regionen', requiredBeforeRelease: true,
+      dueBeforeRelease: 'P14D', title: 'Psykiatrisk vård fortsätter efter frigivning' },
+    { area: 'sysselsattning', appliesWhen: 'always', agencyType: 'arbetsformedlingen', requiredBeforeRelease: true,
+      dueBeforeRelease: 'P14D', title: 'Kontakt med Arbetsförmedlingen' },
+    { area: 'forsorjning', appliesWhen: 'need', agencyType: 'socialtjansten', requiredBeforeRelease: true,
+      dueBeforeRelease: 'P7D', title: 'Försörjning första tiden ordnad' },
+    { area: 'skulder', appliesWhen: 'need', agencyType: 'kronofogden', requiredBeforeRelease: false,
+      dueBeforeRelease: 'P7D', title: 'Skuldrådgivning' },
+  ],
+  reminders: ['P7D', 'P1D'],
+  escalation: { level2After: 'P3D' },
+  followUps: {
+    high: ['P1D', 'P7D', 'P14D', 'P30D', 'P60D', 'P100D'],
+    medium: ['P7D', 'P30D', 'P100D'],
+    low: ['P30D', 'P100D'],
+  },
+};
+export const defaultPolicyBody: PolicyBody = policyBodySchema.parse(defaultPolicyInput);

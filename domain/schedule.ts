@@ -1,0 +1,111 @@
+import { addDuration } from './duration';
+import { SCHEDULE } from './actor';
+import { plannedAlerts } from './alert-plan';
+import type { CaseState, Intervention } from './case-state';
+import type { DomainEvent } from './events';
+import { evolve } from './evolve';
+import { candidateGaps, gapsAt } from './gaps';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface PlannedReminder { reminderId: string; at: number; before: string; intervention: Intervention }
+
+function reminderMoments(s: CaseState, i: Intervention): PlannedReminder[] {
+  if (!i.agencyId || !i.dueAt || (i.status !== 'planned' && i.status !== 'accepted')) return [];
+  const dueAt = i.dueAt;
+  return s.policy.body.reminders.map((before) => ({
+    reminderId: `${i.interventionId}@${dueAt}/${before}`,
+    at: addDuration(dueAt, before, -1),
+    before,
+    intervention: i,
+  }));
+}
+
+/**
+ * The reminder to send now for one intervention: only the latest one whose moment has passed,
+ * so a case opened a day before the due date gets one reminder, not a burst of stale ones.
+ */
+function dueReminder(s: CaseState, i: Intervention, t: number): PlannedReminder | undefined {
+  if (!i.dueAt || t >= Date.parse(i.dueAt)) return undefined;
+  const passed = reminderMoments(s, i).filter((r) => r.at <= t).sort((a, b) => b.at - a.at);
+  const latest = passed[0];
+  return latest && !s.remindersSent.includes(latest.reminderId) ? latest : undefined;
+}
+
+function raiseTimeOk(a: { raiseAt: string }, t: number) {
+  return Date.parse(a.raiseAt) <= t;
+}
+
+/**
+ * Everything that has fallen due by `now`, as events to record: reminders, alerts to raise,
+ * alerts whose gap has closed, follow-ups now missed. Applying them makes them not due again.
+ */
+export function dueActions(state: CaseState, now: string): DomainEvent[] {
+  const t = Date.parse(now);
+  const events: DomainEvent[] = [];
+  let s = state;
+  const emit = (e: Omit<DomainEvent, 'occurredAt' | 'actor'>) => {
+    const full = { ...e, occurredAt: now, actor: SCHEDULE } as DomainEvent;
+    events.push(full);
+    s = evolve(s, full);
+  };
+
+  for (const f of state.followUps) {
+    if (f.status === 'open' && Date.parse(f.dueAt) <= t) emit({ type: 'FollowUpMissed', data: { followUpId: f.followUpId } });
+  }
+
+  const open = gapsAt(s, now);
+  const wanted = open.flatMap((g) => plannedAlerts(s, g)).filter((a) => raiseTimeOk(a, t));
+  const liveKeys = new Set(wanted.map((a) => a.key));
+  for (const a of s.alerts) {
+    if (a.status !== 'resolved' && !liveKeys.has(a.key)) emit({ type: 'AlertResolved', data: { alertId: a.alertId } });
+  }
+  for (const a of wanted) {
+    const live = s.alerts.some((x) => x.key === a.key && (x.status !== 'resolved' || x.since === a.since));
+    if (live) continue;
+    emit({
+      type: 'AlertRaised',
+      data: {
+        alertId: `${s.caseId}-a${s.seq.alert + 1}`,
+        key: a.key,
+        kind: a.kind,
+        level: a.level,
+        agencyId: a.agencyId,
+        ...(a.interventionId ? { interventionId: a.interventionId } : {}),
+        ...(a.followUpId ? { followUpId: a.followUpId } : {}),
+        since: a.since,
+        message: a.message,
+      },
+    });
+  }
+
+  if (s.phase !== 'avslutad') {
+    for (const i of s.interventions) {
+      const r = dueReminder(s, i, t);
+      if (!r) continue;
+      emit({
+        type: 'ReminderSent',
+        data: { reminderId: r.reminderId, interventionId: i.interventionId, agencyId: i.agencyId!, dueAt: i.dueAt!, before: r.before },
+      });
+    }
+  }
+  return events;
+}
+
+/**
+ * The next moment after `now` at which `dueActions` could have something to do, or null when
+ * nothing is ahead. Waking a little too often is harmless; waking too late is a missed alert.
+ */
+export function nextWakeUp(s: CaseState, now: string): string | null {
+  const t = Date.parse(now);
+  let next = Infinity;
+  const consider = (ms: number) => {
+    if (ms > t && ms < next) next = ms;
+  };
+  for (const g of candidateGaps(s)) for (const a of plannedAlerts(s, g)) consider(Date.parse(a.raiseAt));
+  for (const f of s.followUps) if (f.status === 'open') consider(Date.parse(f.dueAt));
+  if (s.phase !== 'avslutad') {
+    for (const i of s.interventions) for (const r of reminderMoments(s, i)) consider(r.at);
+  }
+  return Number.isFinite(next) ? iso(next) : null;
+}
