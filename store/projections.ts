@@ -1,0 +1,150 @@
+import type { PoolClient } from 'pg';
+import type { CaseState } from '../domain/case-state';
+import type { DomainEvent } from '../domain/events';
+import { evolve } from '../domain/evolve';
+import { gapsAt } from '../domain/gaps';
+import type { StoredEvent } from './event-store';
+
+export const LIVE_CHECKPOINT = 'read-models';
+
+export function toDomainEvent(e: Pick<StoredEvent, 'type' | 'data' | 'occurredAt' | 'metadata'>): DomainEvent {
+  return { type: e.type, data: e.data, occurredAt: e.occurredAt, actor: e.metadata.actor } as DomainEvent;
+}
+
+/**
+ * Brings every read model of the cases in `appended` up to date, inside the append's
+ * transaction. Built with the same `evolve` as the workflow, so the two cannot disagree.
+ */
+export async function projectEvents(tx: PoolClient, appended: readonly StoredEvent[]): Promise<void> {
+  const byStream = new Map<string, StoredEvent[]>();
+  for (const e of appended) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
+  for (const [caseId, events] of byStream) await projectStream(tx, caseId, events);
+  const last = appended[appended.length - 1];
+  if (last) {
+    await tx.query(
+      `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position)`,
+      [LIVE_CHECKPOINT, last.position],
+    );
+  }
+}
+
+async function projectStream(tx: PoolClient, caseId: string, events: StoredEvent[]): Promise<void> {
+  const row = await tx.query<{ state: CaseState }>('SELECT state FROM case_states WHERE case_id = $1 FOR UPDATE', [caseId]);
+  const before = row.rows[0]?.state;
+  const first = events[0]!;
+  if ((before?.version ?? 0) !== first.version - 1) {
+    throw new Error(`read model of ${caseId} is at version ${before?.version ?? 0}, cannot apply version ${first.version}`);
+  }
+  const after = events.reduce<CaseState | undefined>((s, e) => evolve(s, toDomainEvent(e)), before)!;
+  const now = events[events.length - 1]!.occurredAt;
+  await writeCase(tx, after, now);
+  await writeAlerts(tx, before, after, events);
+  const reminders = events.filter((e) => e.type === 'ReminderSent');
+  for (const r of reminders) {
+    const d = r.data as { reminderId: string; interventionId: string; agencyId: string; dueAt: string };
+    await tx.query(
+      `INSERT INTO reminders (reminder_id, case_id, intervention_id, agency_id, due_at, sent_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+      [d.reminderId, caseId, d.interventionId, d.agencyId, d.dueAt, r.occurredAt],
+    );
+  }
+}
+
+/** Rewrites the case's own rows; cheap because a case has tens of rows, not thousands. */
+export async function writeCase(tx: PoolClient, s: CaseState, now: string): Promise<void> {
+  const gaps = gapsAt(s, now);
+  await tx.query(
+    `INSERT INTO case_states (case_id, version, state, updated_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+    [s.caseId, s.version, JSON.stringify(s), now],
+  );
+  await tx.query(
+    `INSERT INTO case_summaries (case_id, version, phase, measure, municipality, risk_level, coordinator_agency_id,
+       consent_agency_ids, admitted_at, expected_release_at, released_at, closed_at, open_gap_count, meeting_count,
+       policy_id, opened_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+     ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, phase = EXCLUDED.phase, measure = EXCLUDED.measure,
+       municipality = EXCLUDED.municipality, risk_level = EXCLUDED.risk_level,
+       coordinator_agency_id = EXCLUDED.coordinator_agency_id, consent_agency_ids = EXCLUDED.consent_agency_ids,
+       admitted_at = EXCLUDED.admitted_at, expected_release_at = EXCLUDED.expected_release_at,
+       released_at = EXCLUDED.released_at, closed_at = EXCLUDED.closed_at, open_gap_count = EXCLUDED.open_gap_count,
+       meeting_count = EXCLUDED.meeting_count, policy_id = EXCLUDED.policy_id, updated_at = EXCLUDED.updated_at`,
+    [
+      s.caseId, s.version, s.phase, s.measure ?? null, s.client.municipality, s.riskLevel, s.coordinatorAgencyId,
+      s.consent.agencyIds, s.admittedAt, s.expectedReleaseAt ?? null, s.releasedAt ?? null, s.closedAt ?? null,
+      gaps.length, s.meetings.length, s.policy.policyId, s.openedAt, now,
+    ],
+  );
+  const tasks = [
+    ...s.interventions.map((i) => ({
+      task_id: `${s.caseId}/${i.interventionId}`, case_id: s.caseId, kind: 'intervention', intervention_id: i.interventionId,
+      follow_up_id: null, agency_id: i.agencyId, area: i.area, title: i.title, required: i.requiredBeforeRelease,
+      due_at: i.dueAt, status: i.status, created_at: i.createdAt, assigned_at: i.assignedAt, completed_at: i.completedAt ?? null,
+    })),
+    ...s.followUps.map((f) => ({
+      task_id: `${s.caseId}/${f.followUpId}`, case_id: s.caseId, kind: 'follow_up', intervention_id: null,
+      follow_up_id: f.followUpId, agency_id: f.agencyId, area: null, title: `Uppföljning ${f.offset} efter frigivning`,
+      required: true, due_at: f.dueAt, status: f.status, created_at: s.releasedAt ?? now, assigned_at: s.releasedAt ?? now,
+      completed_at: f.completedAt ?? null,
+    })),
+  ];
+  await tx.query('DELETE FROM tasks WHERE case_id = $1', [s.caseId]);
+  if (tasks.length > 0) {
+    await tx.query(
+      `INSERT INTO tasks SELECT * FROM jsonb_populate_recordset(NULL::tasks, $1::jsonb)`,
+      [JSON.stringify(tasks)],
+    );
+  }
+  await tx.query('DELETE FROM case_gaps WHERE case_id = $1', [s.caseId]);
+  if (gaps.length > 0) {
+    const rows = gaps.map((g) => {
+      const i = g.interventionId ? s.interventions.find((x) => x.interventionId === g.interventionId) : undefined;
+      const f = g.followUpId ? s.followUps.find((x) => x.followUpId === g.followUpId) : undefined;
+      return {
+        case_id: s.caseId, kind: g.kind, subject: g.interventionId ?? g.followUpId ?? 'case',
+        agency_id: i?.agencyId ?? f?.agencyId ?? s.coordinatorAgencyId, area: i?.area ?? null, since: g.since,
+      };
+    });
+    await tx.query(`INSERT INTO case_gaps SELECT * FROM jsonb_populate_recordset(NULL::case_gaps, $1::jsonb)`, [JSON.stringify(rows)]);
+  }
+}
+
+async function writeAlerts(tx: PoolClient, before: CaseState | undefined, after: CaseState, events: StoredEvent[]): Promise<void> {
+  const touched = new Set(
+    events
+      .filter((e) => e.type === 'AlertRaised' || e.type === 'AlertAcknowledged' || e.type === 'AlertResolved')
+      .map((e) => (e.data as { alertId: string }).alertId),
+  );
+  if (touched.size === 0) return;
+  const changed = after.alerts.filter((a) => touched.has(a.alertId));
+  await tx.query(
+    `INSERT INTO alerts (alert_id, case_id, kind, level, agency_id, intervention_id, follow_up_id, since, raised_at,
+       status, acknowledged_at, resolved_at, message)
+     SELECT alert_id, $1, kind, level, agency_id, intervention_id, follow_up_id, since, raised_at, status,
+            acknowledged_at, resolved_at, message
+       FROM jsonb_to_recordset($2::jsonb) AS a(alert_id text, kind text, level int, agency_id text, intervention_id text,
+            follow_up_id text, since timestamptz, raised_at timestamptz, status text, acknowledged_at timestamptz,
+            resolved_at timestamptz, message text)
+     ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, acknowledged_at = EXCLUDED.acknowledged_at,
+       resolved_at = EXCLUDED.resolved_at`,
+    [
+      after.caseId,
+      JSON.stringify(changed.map((a) => ({
+        alert_id: a.alertId, kind: a.kind, level: a.level, agency_id: a.agencyId, intervention_id: a.interventionId ?? null,
+        follow_up_id: a.followUpId ?? null, since: a.since, raised_at: a.raisedAt, status: a.status,
+        acknowledged_at: a.acknowledgedAt ?? null, resolved_at: a.resolvedAt ?? null, message: a.message,
+      }))),
+    ],
+  );
+  const previous = new Map((before?.alerts ?? []).map((a) => [a.alertId, a.status]));
+  const changes = changed.filter((a) => previous.get(a.alertId) !== a.status);
+  if (changes.length === 0) return;
+  await tx.query(
+    `INSERT INTO alert_changes (alert_id, agency_id, status, at)
+     SELECT alert_id, agency_id, status, at FROM jsonb_to_recordset($1::jsonb) AS c(alert_id text, agency_id text, status text, at timestamptz)`,
+    [JSON.stringify(changes.map((a) => ({ alert_id: a.alertId, agency_id: a.agencyId, status: a.status, at: a.resolvedAt ?? a.acknowledgedAt ?? a.raisedAt })))],
+  );
+  // Wakes the live alert streams; delivered only if this transaction commits.
+  await tx.query(`SELECT pg_notify('alert_changes', $1)`, [after.caseId]);
+}

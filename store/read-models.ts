@@ -1,0 +1,135 @@
+import type { CaseState } from '../domain/case-state';
+import type { Queryable } from './event-store';
+
+/*
+ * Queries of the read models for the API's lists, inboxes and figures. The case's own exact
+ * state comes from `case_states`, written in the same transaction as its events.
+ */
+
+export async function caseState(db: Queryable, caseId: string): Promise<CaseState | null> {
+  const r = await db.query<{ state: CaseState }>('SELECT state FROM case_states WHERE case_id = $1', [caseId]);
+  return r.rows[0]?.state ?? null;
+}
+
+export type TaskFilter = 'open' | 'overdue' | 'done' | 'all';
+
+const TASK_STATUS: Record<TaskFilter, string[]> = {
+  open: ['planned', 'accepted', 'open', 'missed'],
+  overdue: ['planned', 'accepted', 'open', 'missed'],
+  done: ['completed', 'declined', 'waived'],
+  all: ['planned', 'accepted', 'open', 'missed', 'completed', 'declined', 'waived', 'cancelled'],
+};
+
+/** An agency's inbox: its own tasks, for clients whose consent covers it; overdue first. */
+export async function listTasks(db: Queryable, agencyId: string, filter: TaskFilter, limit = 500) {
+  const r = await db.query(
+    `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status,
+            (t.status = ANY($3) AND t.due_at <= now()) AS overdue, ci.name AS client_name, s.expected_release_at
+       FROM tasks t
+       JOIN case_summaries s ON s.case_id = t.case_id
+       LEFT JOIN client_identities ci ON ci.case_id = t.case_id
+      WHERE t.agency_id = $1 AND t.status = ANY($2) AND $1 = ANY(s.consent_agency_ids)
+        AND ($4::boolean IS FALSE OR t.due_at <= now())
+      ORDER BY (t.status = ANY($3) AND t.due_at <= now()) DESC, t.due_at ASC NULLS LAST, t.task_id
+      LIMIT $5`,
+    [agencyId, TASK_STATUS[filter], TASK_STATUS.open, filter === 'overdue', limit],
+  );
+  return r.rows.map((t) => ({
+    taskId: t.task_id as string,
+    caseId: t.case_id as string,
+    kind: t.kind as 'intervention' | 'follow_up',
+    ...(t.intervention_id ? { interventionId: t.intervention_id as string } : {}),
+    ...(t.follow_up_id ? { followUpId: t.follow_up_id as string } : {}),
+    ...(t.area ? { area: t.area as string } : {}),
+    title: t.title as string,
+    dueAt: t.due_at ? (t.due_at as Date).toISOString() : null,
+    status: t.status as string,
+    // NULL for a task without a due time (an added intervention not tied to the release).
+    overdue: t.overdue === true,
+    clientName: (t.client_name as string | null) ?? '',
+    expectedReleaseAt: t.expected_release_at ? (t.expected_release_at as Date).toISOString() : null,
+  }));
+}
+
+export type AlertFilter = 'open' | 'acknowledged' | 'resolved' | 'all';
+
+function alertRow(a: Record<string, unknown>) {
+  const iso = (d: unknown) => (d ? (d as Date).toISOString() : undefined);
+  return {
+    alertId: a.alert_id as string,
+    caseId: a.case_id as string,
+    kind: a.kind as string,
+    level: a.level as number,
+    ...(a.intervention_id ? { interventionId: a.intervention_id as string } : {}),
+    ...(a.follow_up_id ? { followUpId: a.follow_up_id as string } : {}),
+    agencyId: a.agency_id as string,
+    since: iso(a.since)!,
+    raisedAt: iso(a.raised_at)!,
+    status: a.status as string,
+    ...(a.acknowledged_at ? { acknowledgedAt: iso(a.acknowledged_at) } : {}),
+    ...(a.resolved_at ? { resolvedAt: iso(a.resolved_at) } : {}),
+    message: a.message as string,
+  };
+}
+export type AlertView = ReturnType<typeof alertRow>;
+
+export async function listAlerts(db: Queryable, agencyId: string, filter: AlertFilter, limit = 500): Promise<AlertView[]> {
+  const r = await db.query(
+    `SELECT * FROM alerts WHERE agency_id = $1 AND ($2 = 'all' OR status = $2)
+      ORDER BY level DESC, raised_at DESC, alert_id LIMIT $3`,
+    [agencyId, filter, limit],
+  );
+  return r.rows.map(alertRow);
+}
+
+export async function findAlert(db: Queryable, alertId: string): Promise<AlertView | null> {
+  const r = await db.query('SELECT * FROM alerts WHERE alert_id = $1', [alertId]);
+  return r.rows[0] ? alertRow(r.rows[0]) : null;
+}
+
+/** Alert changes after `afterSeq` for one agency: the resumable feed of the live stream. */
+export async function alertChangesSince(db: Queryable, agencyId: string, afterSeq: number, limit = 200) {
+  const r = await db.query(
+    `SELECT c.seq, a.* FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
+      WHERE c.agency_id = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3`,
+    [agencyId, afterSeq, limit],
+  );
+  return r.rows.map((row) => ({ seq: Number(row.seq), alert: { ...alertRow(row), status: row.status as string } }));
+}
+
+export interface CaseListFilter {
+  phase?: string;
+  releaseWithinDays?: number;
+  hasGaps?: boolean;
+  /** Set for the agency role: only clients whose consent covers this agency. */
+  consentedAgencyId?: string;
+  limit?: number;
+}
+
+export async function listCases(db: Queryable, f: CaseListFilter) {
+  const r = await db.query(
+    `SELECT s.*, ci.name AS client_name FROM case_summaries s
+       LEFT JOIN client_identities ci ON ci.case_id = s.case_id
+      WHERE ($1::text IS NULL OR s.phase = $1)
+        AND ($2::int IS NULL OR (s.expected_release_at >= now() AND s.expected_release_at <= now() + make_interval(days => $2)
+             AND s.phase IN ('hakte', 'anstalt', 'utslussning')))
+        AND ($3::boolean IS NULL OR (s.open_gap_count > 0) = $3)
+        AND ($4::text IS NULL OR $4 = ANY(s.consent_agency_ids))
+      ORDER BY s.expected_release_at ASC NULLS LAST, s.case_id
+      LIMIT $5`,
+    [f.phase ?? null, f.releaseWithinDays ?? null, f.hasGaps ?? null, f.consentedAgencyId ?? null, f.limit ?? 500],
+  );
+  return r.rows.map((s) => ({
+    caseId: s.case_id as string,
+    version: s.version as number,
+    phase: s.phase as string,
+    ...(s.measure ? { measure: s.measure as string } : {}),
+    client: { name: (s.client_name as string | null) ?? '', municipality: s.municipality as string },
+    riskLevel: s.risk_level as string,
+    admittedAt: (s.admitted_at as Date).toISOString(),
+    expectedReleaseAt: s.expected_release_at ? (s.expected_release_at as Date).toISOString() : null,
+    ...(s.released_at ? { releasedAt: (s.released_at as Date).toISOString() } : {}),
+    openGapCount: s.open_gap_count as number,
+    coordinatorAgencyId: s.coordinator_agency_id as string,
+  }));
+}
