@@ -1,0 +1,60 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import { isPerson } from '../domain/actor';
+import { EVENT_SCHEMA_VERSION } from '../domain/events';
+import { ConcurrencyConflict, appendToStream } from '../store/event-store';
+import { projectEvents } from '../store/projections';
+import type { AppendRequest, JourneyActivities, Notification } from './types';
+
+export interface ActivityDeps {
+  pool: Pool;
+  /** Channels (webhooks, e-mail) plug in here; the read model already holds every alert. */
+  deliver?: (batch: Notification[]) => Promise<void>;
+  /** Fans the batch out to the agencies' subscribed webhooks and e-mail (activities/delivery). */
+  dispatch?: (batch: Notification[]) => Promise<void>;
+}
+
+export function createActivities(deps: ActivityDeps): JourneyActivities {
+  return {
+    /** Idempotent on (case, version): a retried activity finds its events already there. */
+    async appendEvents(req: AppendRequest) {
+      try {
+        const result = await appendToStream(
+          deps.pool,
+          {
+            streamId: req.caseId,
+            expectedVersion: req.expectedVersion,
+            events: req.events.map((e) => ({
+              type: e.type,
+              schemaVersion: EVENT_SCHEMA_VERSION,
+              data: e.data,
+              occurredAt: e.occurredAt,
+              metadata: {
+                // Only what identifies the official; never the client, never free text.
+                actor: isPerson(e.actor) ? { sub: e.actor.sub, role: e.actor.role, agencyId: e.actor.agencyId } : e.actor,
+                ...(req.requestId ? { requestId: req.requestId } : {}),
+                workflowRunId: req.workflowRunId,
+              },
+            })),
+          },
+          projectEvents,
+        );
+        return { version: result.version, duplicate: result.duplicate };
+      } catch (err) {
+        if (err instanceof ConcurrencyConflict) {
+          throw ApplicationFailure.nonRetryable(err.message, 'ConcurrencyConflict');
+        }
+        throw err;
+      }
+    },
+
+    async deliverNotifications(batch: Notification[]) {
+      for (const n of batch) {
+        // Ids, kinds and levels only: a log line must never identify the client.
+        log.info('notification', { kind: n.kind, caseId: n.caseId, agencyId: n.agencyId, id: n.id, level: n.level, alertKind: n.alertKind });
+      }
+      if (deps.dispatch) await deps.dispatch(batch);
+      if (deps.deliver) await deps.deliver(batch);
+    },
+  };
+}

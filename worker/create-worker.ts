@@ -1,0 +1,53 @@
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities, type ActivityDeps } from '../activities/journey-activities';
+import { createDelivery } from '../activities/delivery/delivery-activities';
+import { ensureDigestSchedule } from '../activities/delivery/schedule';
+import { deliverySettingsFromEnv, type DeliverySettings } from '../activities/delivery/settings';
+
+export interface WorkerConfig {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxCachedWorkflows?: number;
+  deliver?: ActivityDeps['deliver'];
+  /** A prebuilt bundle saves the seconds webpack needs per worker (tests build it once). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Webhooks, e-mail and the digest schedule; read from the environment (SMTP_*, DIGEST_INTERVAL, PUBLIC_BASE_URL) when not given. */
+  delivery?: DeliverySettings;
+}
+
+let warnedNoSmtp = false;
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
+  const settings = cfg.delivery ?? deliverySettingsFromEnv();
+  const delivery = createDelivery({ pool: cfg.pool, settings });
+  if (!delivery.emailEnabled && !warnedNoSmtp) {
+    warnedNoSmtp = true;
+    Runtime.instance().logger.warn('SMTP_HOST is not set: e-mail subscriptions are not delivered (webhooks are)');
+  }
+  const worker = await Worker.create({
+    connection: cfg.connection,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    ...(cfg.workflowBundle ? { workflowBundle: cfg.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: { ...createActivities({ pool: cfg.pool, deliver: cfg.deliver, dispatch: delivery.dispatch }), ...delivery.activities },
+    maxConcurrentWorkflowTaskExecutions: cfg.maxConcurrentWorkflowTaskExecutions,
+    maxConcurrentActivityTaskExecutions: cfg.maxConcurrentActivityTaskExecutions,
+    maxCachedWorkflows: cfg.maxCachedWorkflows,
+    shutdownGraceTime: '10 seconds',
+  });
+  try {
+    // Idempotent: every worker start brings the digest schedule to DIGEST_INTERVAL.
+    if (worker.client) await ensureDigestSchedule(worker.client, { taskQueue: cfg.taskQueue, interval: settings.digestInterval });
+  } catch (err) {
+    // Alerts matter more than the digest: the worker runs on, and says so.
+    Runtime.instance().logger.warn('the digest schedule could not be created or updated', { error: String(err) });
+  }
+  return worker;
+}

@@ -1,0 +1,33 @@
+import { NativeConnection } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type { Env } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import { createWorker } from './create-worker';
+
+export interface RunningWorker {
+  /** Resolves when the worker has drained and stopped. */
+  done: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Connects, registers the client-journey workflow and activities, and starts polling. */
+export async function runWorker(env: Env, pool: Pool, temporalAddress?: string): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect(temporalConnectionOptions(env, temporalAddress));
+  const worker = await createWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    pool,
+    maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    done,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

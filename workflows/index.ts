@@ -1,0 +1,3 @@
+export { clientJourney } from './client-journey';
+export { deliverToChannel } from './delivery';
+export { dailyDigest } from './daily-digest';

@@ -1,0 +1,41 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Agency } from '../domain/agency';
+import type { Person } from '../domain/actor';
+import type { CaseState } from '../domain/case-state';
+import type { Command } from '../domain/commands';
+
+/** A command as the API sends it. `requestId` makes a retried send apply once. */
+export interface CommandRequest {
+  requestId: string;
+  command: Command;
+  actor: Person;
+  /** The agencies that exist now; the case's rules resolve and check agencies against it. */
+  directory: Agency[];
+}
+
+export interface CommandResult {
+  state: CaseState;
+  /** True when this request id had already been applied (a retry). */
+  duplicate: boolean;
+}
+
+export interface JourneyInput {
+  caseId: string;
+  /** Present after continue-as-new: the case so far and the request ids already applied. */
+  carried?: { state: CaseState; processed: ProcessedRequest[] };
+}
+
+export interface ProcessedRequest {
+  requestId: string;
+  version: number;
+}
+
+/** The failure `type` of a refused command; its first detail is the domain's Rejection. */
+export const REJECTED = 'CommandRejected';
+/** The failure `type` when the event log could not be written: nothing changed, retry later. */
+export const STORE_UNAVAILABLE = 'EventStoreUnavailable';
+
+export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
+export const stateQuery = defineQuery<CaseState | null>('state');
+
+export const caseWorkflowId = (caseId: string) => `case-${caseId}`;
