@@ -1,0 +1,52 @@
+import { ConfigError, envSchema } from '../../config/env';
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  password?: string;
+  from: string;
+}
+
+export interface DeliverySettings {
+  /** Links in payloads and e-mails point to `${publicBaseUrl}/cases/{caseId}`. */
+  publicBaseUrl: string;
+  /** null: no SMTP_HOST, e-mail subscriptions are not delivered. */
+  smtp: SmtpSettings | null;
+  /** DIGEST_INTERVAL: an ISO duration, a cron line, or `off`. */
+  digestInterval: string;
+  /** How long a webhook receiver may take to answer one attempt. */
+  webhookTimeoutMs: number;
+}
+
+const deliveryEnvSchema = envSchema.pick({
+  PUBLIC_BASE_URL: true, API_PORT: true, SMTP_HOST: true, SMTP_PORT: true, SMTP_SECURE: true, SMTP_USER: true,
+  SMTP_PASSWORD: true, SMTP_FROM: true, DIGEST_INTERVAL: true,
+});
+
+/** The delivery part of the environment (config/env.ts validates the same variables at start-up). */
+export function deliverySettingsFromEnv(source: NodeJS.ProcessEnv = process.env): DeliverySettings {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const parsed = deliveryEnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.API_PORT || 8080}`).replace(/\/+$/, ''),
+    smtp: env.SMTP_HOST
+      ? {
+          host: env.SMTP_HOST,
+          port: env.SMTP_PORT ?? (env.SMTP_SECURE ? 465 : 587),
+          secure: env.SMTP_SECURE,
+          ...(env.SMTP_USER ? { user: env.SMTP_USER } : {}),
+          ...(env.SMTP_PASSWORD ? { password: env.SMTP_PASSWORD } : {}),
+          from: env.SMTP_FROM,
+        }
+      : null,
+    digestInterval: env.DIGEST_INTERVAL.trim(),
+    webhookTimeoutMs: 10_000,
+  };
+}
