@@ -1,0 +1,85 @@
+import {
+  ApplicationFailure, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
+  WorkflowUpdateFailedError, type Client,
+} from '@temporalio/client';
+import type { CaseState } from '../domain/case-state';
+import { reject, type Rejection } from '../domain/rejection';
+import {
+  REJECTED, STORE_UNAVAILABLE, caseWorkflowId, commandUpdate, stateQuery, type CommandRequest, type CommandResult,
+} from '../workflows/messages';
+
+/** The command was refused by the case's rules; nothing changed. */
+export class CommandRejected extends Error {
+  constructor(readonly rejection: Rejection) {
+    super(rejection.message);
+  }
+}
+/** Temporal or the event log could not be reached; nothing changed, the caller may retry. */
+export class DependencyUnavailable extends Error {}
+
+function translate(err: unknown): never {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const failure = err.cause;
+    if (failure.type === REJECTED) throw new CommandRejected((failure.details?.[0] as Rejection) ?? reject('invalid_input', failure.message));
+    if (failure.type === STORE_UNAVAILABLE) throw new DependencyUnavailable(failure.message);
+  }
+  if (err instanceof WorkflowNotFoundError) throw new CommandRejected(reject('not_found', 'no such case'));
+  if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CommandRejected(reject('conflict', 'a case with this id existed before'));
+  if (isUnavailable(err)) throw new DependencyUnavailable('Temporal is unreachable');
+  throw err;
+}
+
+function isUnavailable(err: unknown): boolean {
+  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''}`;
+  return /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|connect|ServiceError|Connection/i.test(text);
+}
+
+/** How the API (and tests) talk to client-journey workflows. */
+export class JourneyClient {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  /**
+   * Starts the case's workflow and opens the case in one call. A retry with the same request id
+   * reaches the same workflow (deterministic id) and is recognised there: one case, one opening.
+   */
+  async open(caseId: string, req: CommandRequest, memo?: Record<string, unknown>): Promise<CommandResult> {
+    try {
+      return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
+        args: [req],
+        updateId: req.requestId,
+        startWorkflowOperation: new WithStartWorkflowOperation('clientJourney', {
+          workflowId: caseWorkflowId(caseId),
+          taskQueue: this.taskQueue,
+          args: [{ caseId }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          ...(memo ? { memo } : {}),
+        }),
+      });
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  async send(caseId: string, req: CommandRequest): Promise<CommandResult> {
+    try {
+      return await this.client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
+        args: [req],
+        updateId: req.requestId,
+      });
+    } catch (err) {
+      translate(err);
+    }
+  }
+
+  async state(caseId: string): Promise<CaseState | null> {
+    try {
+      return await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(stateQuery);
+    } catch (err) {
+      translate(err);
+    }
+  }
+}

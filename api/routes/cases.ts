@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { decide } from '../../domain/decide';
+import {
+  addInterventionBodySchema, clientViewBodySchema, consentBodySchema, meetingBodySchema, needsBodySchema,
+  noteBodySchema, openCaseFieldsSchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
+  responsibilityBodySchema, riskLevelBodySchema, transitionBodySchema,
+} from '../../domain/commands';
+import { personalIdentityNumberSchema } from '../../domain/personal-identity-number';
+import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
+import { listAgencies } from '../../store/agencies';
+import { forgetUnopenedClientIdentity, saveClientIdentity } from '../../store/client-identities';
+import { readStream } from '../../store/event-store';
+import { latestPolicy } from '../../store/policies';
+import { listCases } from '../../store/read-models';
+import { principalOf, requireRole } from '../auth';
+import { composeView, orUnavailable, requestIdOf, runCommand, toPerson, visibleCase } from '../case-service';
+import type { JourneyClient } from '../journey-client';
+import { problemResponses } from '../openapi';
+import { problemFromRejection, problems, safeErrorForLog } from '../problem';
+import { caseSummarySchema, caseViewSchema, eventViewSchema, items } from '../schemas/views';
+import type { Pool } from 'pg';
+
+export interface CaseRouteDeps {
+  pool: Pool;
+  journeys: JourneyClient;
+}
+
+export const openCaseBodySchema = openCaseFieldsSchema.extend({
+  client: z.object({
+    name: z.string().trim().min(1).max(200),
+    municipality: municipalityCodeSchema,
+    personalIdentityNumber: personalIdentityNumberSchema.optional(),
+  }),
+  policyId: z.string().min(1).max(100).default('default'),
+});
+
+const caseParams = z.object({ caseId: z.string().min(1).max(100) });
+const interventionParams = caseParams.extend({ interventionId: z.string().min(1).max(50) });
+const view = { 200: caseViewSchema, ...problemResponses(400, 401, 403, 404, 409, 503) };
+const audited = { audit: true };
+
+/** Coordinators plan; agencies act on their own tasks; everyone reads what their role allows. */
+export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps) => {
+  const coordinator = requireRole('coordinator');
+
+  app.post('/v1/cases', {
+    onRequest: coordinator,
+    config: audited,
+    schema: { tags: ['cases'], summary: 'Open a case; the plan is filled from the policy at once', body: openCaseBodySchema,
+      response: { 201: caseViewSchema, ...problemResponses(400, 401, 403, 409, 503) } },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const body = request.body;
+    const caseId = request.headers['idempotency-key'] ? requestIdOf(request, principal, 'open-case') : randomUUID();
+    const [policy, directory] = await orUnavailable(() => Promise.all([latestPolicy(deps.pool, body.policyId), listAgencies(deps.pool)]));
+    if (!policy) throw problems.badRequest('unknown policy', [{ path: 'policyId', message: 'no such policy' }]);
+    const { client, policyId: _policyId, ...fields } = body;
+    const command = { type: 'open_case' as const, ...fields, caseId, client: { municipality: client.municipality }, policy };
+    const actor = toPerson(principal);
+    // Decided here first, exactly as the workflow will, so a refused case starts nothing.
+    const check = decide(undefined, command, { now: new Date().toISOString(), actor, directory });
+    if (!check.ok) throw problemFromRejection(check.rejection);
+    await orUnavailable(() => saveClientIdentity(deps.pool, caseId, { name: client.name, personalIdentityNumber: client.personalIdentityNumber ?? null }));
+    let result;
+    try {
+      result = await orUnavailable(() => deps.journeys.open(caseId, { requestId: caseId, command, actor, directory }));
+    } catch (err) {
+      // A 503 or a refusal changes nothing: the identity written above goes again.
+      await forgetUnopenedClientIdentity(deps.pool, caseId).catch((e: unknown) =>
+        request.log.error({ err: safeErrorForLog(e) }, 'client identity of a failed opening not removed'));
+      throw err;
+    }
+    request.auditCaseId = caseId;
+    return reply.code(201).send(await composeView(deps.pool, result.state, principal));
+  });
+
+  app.get('/v1/cases', {
+    onRequest: requireRole('coordinator', 'supervisor', 'admin', 'agency'),
+    config: audited,
+    schema: { tags: ['cases'], summary: 'List cases',
+      querystring: z.object({
+        phase: phaseSchema.optional(),
+        releaseWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
+        hasGaps: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      }),
+      response: { 200: items(caseSummarySchema), ...problemResponses(400, 401, 403, 503) } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const q = request.query;
+    const rows = await orUnavailable(() => listCases(deps.pool, {
+      ...q, ...(principal.role === 'agency' ? { consentedAgencyId: principal.agencyId ?? '' } : {}),
+    }));
+    return { items: rows as z.infer<typeof caseSummarySchema>[] };
+  });
+
+  app.get('/v1/cases/:caseId', {
+    onRequest: requireRole('coordinator', 'supervisor', 'admin', 'agency'),
+    config: audited,
+    schema: { tags: ['cases'], summary: 'One case (an agency sees only its own interventions)', params: caseParams, response: view },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const state = await visibleCase(deps.pool, request.params.caseId, principal);
+    return composeView(deps.pool, state, principal);
+  });
+
+  app.get('/v1/cases/:caseId/events', {
+    onRequest: requireRole('coordinator', 'supervisor', 'admin'),
+    config: audited,
+    schema: { tags: ['cases'], summary: "The case's audit trail, in version order", params: caseParams,
+      response: { 200: items(eventViewSchema), ...problemResponses(401, 403, 404, 503) } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    await visibleCase(deps.pool, request.params.caseId, principal);
+    const events = await orUnavailable(() => readStream(deps.pool, request.params.caseId));
+    return {
+      items: events.map((e) => ({
+        version: e.version, type: e.type, occurredAt: e.occurredAt,
+        actor: e.metadata.actor as Record<string, unknown>, data: e.data as Record<string, unknown>,
+      })),
+    };
+  });
+
+  /** One planning command per route, all shaped alike. */
+  const command = <S extends z.ZodObject, P extends z.ZodObject>(
+    method: 'POST' | 'PUT', url: string, summary: string, body: S, params: P,
+    toCommand: (body: z.infer<S>, params: z.infer<P>) => Parameters<typeof runCommand>[4],
+    roles: Parameters<typeof requireRole> = ['coordinator'],
+    status = 200,
+  ) => {
+    app.route({
+      method, url, onRequest: requireRole(...roles), config: audited,
+      schema: { tags: ['cases'], summary, body, params, response: { [status]: caseViewSchema, ...problemResponses(400, 401, 403, 404, 409, 503) } },
+      handler: async (request, reply) => {
+        const params = request.params as z.infer<P> & { caseId: string };
+        const result = await runCommand(deps, request, principalOf(request), params.caseId, toCommand(request.body as z.infer<S>, params));
+        return reply.code(status).send(result);
+      },
+    });
+  };
+
+  command('POST', '/v1/cases/:caseId/transitions', 'Move the case along its path', transitionBodySchema, caseParams,
+    (b) => ({ type: 'change_phase', ...b }));
+  command('PUT', '/v1/cases/:caseId/release-date', 'Set the expected release date; deadlines move with it', releaseDateBodySchema, caseParams,
+    (b) => ({ type: 'set_release_date', ...b }));
+  command('PUT', '/v1/cases/:caseId/needs', 'Set the needs; the plan follows', needsBodySchema, caseParams,
+    (b) => ({ type: 'set_needs', ...b }));
+  command('PUT', '/v1/cases/:caseId/risk-level', 'Set the risk level; the plan and follow-up intensity follow', riskLevelBodySchema, caseParams,
+    (b) => ({ type: 'set_risk_level', ...b }));
+  command('PUT', '/v1/cases/:caseId/consent', "Record the client's consent; withdrawal cancels that agency's open work", consentBodySchema, caseParams,
+    (b) => ({ type: 'set_consent', ...b }));
+  command('PUT', '/v1/cases/:caseId/responsibility', 'Name who holds overall responsibility and who takes over after release', responsibilityBodySchema, caseParams,
+    (b) => ({ type: 'set_responsibility', ...b }));
+  command('PUT', '/v1/cases/:caseId/client-view', "Record the client's own view and wishes", clientViewBodySchema, caseParams,
+    (b) => ({ type: 'record_client_view', ...b }));
+  command('POST', '/v1/cases/:caseId/meetings', 'Record a coordination meeting', meetingBodySchema, caseParams,
+    (b) => ({ type: 'record_meeting', ...b }), ['coordinator'], 201);
+  command('POST', '/v1/cases/:caseId/plan/adopt', 'Record that the sentence plan was adopted', planBodySchema, caseParams,
+    (b) => ({ type: 'adopt_plan', ...b }));
+  command('POST', '/v1/cases/:caseId/plan/review', 'Record a review of the sentence plan', planBodySchema, caseParams,
+    (b) => ({ type: 'review_plan', ...b }));
+  command('POST', '/v1/cases/:caseId/interventions', 'Add an intervention to the plan', addInterventionBodySchema, caseParams,
+    (b) => ({ type: 'add_intervention', ...b }), ['coordinator'], 201);
+  command('POST', '/v1/cases/:caseId/interventions/:interventionId/accept', 'The assigned agency accepts', noteBodySchema, interventionParams,
+    (b, p) => ({ type: 'accept_intervention', interventionId: p.interventionId, ...b }), ['agency']);
+  command('POST', '/v1/cases/:caseId/interventions/:interventionId/complete', 'The assigned agency completes (from planned or accepted)', noteBodySchema, interventionParams,
+    (b, p) => ({ type: 'complete_intervention', interventionId: p.interventionId, ...b }), ['agency']);
+  command('POST', '/v1/cases/:caseId/interventions/:interventionId/decline', 'The client declined (coordinator or assigned agency)', reasonBodySchema, interventionParams,
+    (b, p) => ({ type: 'decline_intervention', interventionId: p.interventionId, ...b }), ['coordinator', 'agency']);
+  command('POST', '/v1/cases/:caseId/interventions/:interventionId/waive', 'Not needed, with a reason', reasonBodySchema, interventionParams,
+    (b, p) => ({ type: 'waive_intervention', interventionId: p.interventionId, ...b }));
+  command('POST', '/v1/cases/:caseId/interventions/:interventionId/reassign', 'Give the intervention to another agency', reassignBodySchema, interventionParams,
+    (b, p) => ({ type: 'reassign_intervention', interventionId: p.interventionId, ...b }));
+  command('POST', '/v1/cases/:caseId/follow-ups/:followUpId/complete', 'The assigned agency completes a follow-up', noteBodySchema,
+    caseParams.extend({ followUpId: z.string().min(1).max(50) }),
+    (b, p) => ({ type: 'complete_follow_up', followUpId: p.followUpId, ...b }), ['agency']);
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The case a request read or changed, for the audit log when the URL does not name it. */
+    auditCaseId?: string;
+  }
+}

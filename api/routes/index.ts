@@ -1,0 +1,23 @@
+import type { Pool } from 'pg';
+import type { ApiApp } from '../server';
+import type { JourneyClient } from '../journey-client';
+import { installReadAudit } from '../read-audit';
+import { installTextGuard } from '../text-guard';
+import { adminRoutes } from './admin';
+import { alertRoutes } from './alerts';
+import { caseRoutes } from './cases';
+import { metricsSummaryRoutes } from './metrics-summary';
+import { subscriptionRoutes } from './subscriptions';
+import { taskRoutes } from './tasks';
+
+/** The contract's routes (shared/spec/API.md) on top of the framework. */
+export async function registerDomainRoutes(app: ApiApp, deps: { pool: Pool; journeys: JourneyClient }): Promise<void> {
+  installReadAudit(app, deps.pool);
+  installTextGuard(app);
+  await app.register(adminRoutes, { pool: deps.pool });
+  await app.register(caseRoutes, deps);
+  await app.register(taskRoutes, { pool: deps.pool });
+  await app.register(alertRoutes, deps);
+  await app.register(metricsSummaryRoutes, { pool: deps.pool });
+  await app.register(subscriptionRoutes, { pool: deps.pool });
+}

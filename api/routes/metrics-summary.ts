@@ -1,0 +1,35 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { metricsSummary } from '../../store/metrics-summary';
+import { requireRole } from '../auth';
+import { orUnavailable } from '../case-service';
+import { problemResponses } from '../openapi';
+
+const counts = z.record(z.string(), z.number().nullable());
+const share = z.number().nullable();
+const ratio = z.object({ released: z.number(), newRemand: z.number(), share });
+
+export const metricsSummarySchema = z.object({
+  casesByPhase: counts,
+  releasesWithin12Weeks: z.number(),
+  releasesWithin12WeeksWithoutGap: z.number(),
+  releasesWithin12WeeksInPlace: z.object({ boende: z.number(), behandling: z.number(), sysselsattning: z.number() }),
+  releasesWithin24Weeks: z.number(),
+  releasesWithin24WeeksWithoutGap: z.number(),
+  openGapsByAgency: counts,
+  openGapsByArea: counts,
+  medianDaysToCompleteByAgency: counts,
+  shareOfReleasesWithoutGap: share,
+  shareReleasedWithoutExternalContact: share,
+  coordinationMeetingsPerOpenCase: z.number().nullable(),
+  followUpsOnTime: z.object({ due: z.number(), onTime: z.number(), share }),
+  reoffence: z.object({ within100Days: ratio, within1Year: ratio }),
+});
+
+export const metricsSummaryRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { pool }) => {
+  app.get('/v1/metrics/summary', {
+    onRequest: requireRole('supervisor', 'coordinator', 'admin'),
+    schema: { tags: ['figures'], summary: 'Figures for follow-up and evaluation', response: { 200: metricsSummarySchema, ...problemResponses(401, 403, 503) } },
+  }, async () => orUnavailable(() => metricsSummary(pool)));
+};

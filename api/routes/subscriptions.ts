@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { agencyIdSchema } from '../../domain/vocabulary';
+import {
+  agencyExists, deliverySchema, getSubscriptions, listDeliveries, MissingSecret, replaceSubscriptions, subscriptionsBodySchema,
+  subscriptionsSchema,
+} from '../../store/subscriptions';
+import { requireRole } from '../auth';
+import { orUnavailable } from '../case-service';
+import { problemResponses } from '../openapi';
+import { problems } from '../problem';
+import { items } from '../schemas/views';
+
+const params = z.object({ agencyId: agencyIdSchema });
+
+/**
+ * Where an agency's alerts, reminders and digests are delivered (webhooks, e-mail): the system
+ * owner's. Secrets go in and never come out; the response shows their last four characters.
+ */
+export const subscriptionRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { pool }) => {
+  const admin = requireRole('admin');
+
+  const knownAgency = async (agencyId: string) => {
+    if (!(await orUnavailable(() => agencyExists(pool, agencyId)))) throw problems.notFound('No such agency.');
+  };
+
+  app.put('/v1/agencies/:agencyId/subscriptions', {
+    onRequest: admin,
+    schema: {
+      tags: ['administration'], summary: "Replace the agency's delivery subscriptions (webhooks and e-mail)",
+      description:
+        'Webhooks receive signed JSON (X-Glappfri-Delivery-Id, X-Glappfri-Timestamp, X-Glappfri-Signature: ' +
+        'v1=hex HMAC-SHA256 of "<timestamp>.<body>" with the secret), at least once: deduplicate on the delivery id.',
+      params, body: subscriptionsBodySchema,
+      response: { 200: subscriptionsSchema, ...problemResponses(400, 401, 403, 404, 503) },
+    },
+  }, async (request) => {
+    const { agencyId } = request.params;
+    await knownAgency(agencyId);
+    try {
+      return await orUnavailable(() => replaceSubscriptions(pool, agencyId, request.body));
+    } catch (err) {
+      if (err instanceof MissingSecret) {
+        throw problems.badRequest('A new webhook needs a secret.', [{ path: `webhooks.${err.index}.secret`, message: 'required for a URL not subscribed before' }]);
+      }
+      throw err;
+    }
+  });
+
+  app.get('/v1/agencies/:agencyId/subscriptions', {
+    onRequest: admin,
+    schema: {
+      tags: ['administration'], summary: "The agency's delivery subscriptions (secrets are never returned)",
+      params, response: { 200: subscriptionsSchema, ...problemResponses(401, 403, 404, 503) },
+    },
+  }, async (request) => {
+    await knownAgency(request.params.agencyId);
+    return orUnavailable(() => getSubscriptions(pool, request.params.agencyId));
+  });
+
+  app.get('/v1/agencies/:agencyId/deliveries', {
+    onRequest: admin,
+    schema: {
+      tags: ['administration'], summary: "The agency's latest deliveries and how they went",
+      params,
+      querystring: z.object({
+        status: z.enum(['pending', 'delivered', 'failed', 'cancelled']).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      response: { 200: items(deliverySchema), ...problemResponses(401, 403, 404, 503) },
+    },
+  }, async (request) => {
+    await knownAgency(request.params.agencyId);
+    return { items: await orUnavailable(() => listDeliveries(pool, request.params.agencyId, request.query)) };
+  });
+};

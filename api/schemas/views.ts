@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { agencySchema } from '../../domain/agency';
+import {
+  areaSchema, followUpStatusSchema, interventionStatusSchema, measureSchema, phaseSchema, riskLevelSchema,
+} from '../../domain/vocabulary';
+
+/* The shapes the API returns, as zod: they serialise responses and document them in OpenAPI. */
+
+const gapKindSchema = z.enum([
+  'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
+  'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed',
+]);
+
+export const caseViewSchema = z.object({
+  caseId: z.string(),
+  version: z.number().int(),
+  phase: phaseSchema,
+  measure: measureSchema.optional(),
+  client: z.object({
+    name: z.string(),
+    municipality: z.string(),
+    personalIdentityNumber: z.string().optional().meta({ description: 'Masked: birth date only, e.g. 19850101-****' }),
+  }),
+  riskLevel: riskLevelSchema,
+  needs: z.array(areaSchema),
+  admittedAt: z.string(),
+  expectedReleaseAt: z.string().nullable(),
+  releasedAt: z.string().optional(),
+  closedAt: z.string().optional(),
+  closeReason: z.string().nullable().optional(),
+  policy: z.object({ policyId: z.string(), version: z.number().int() }),
+  consent: z.object({ agencyIds: z.array(z.string()) }),
+  responsibility: z.object({ holderAgencyId: z.string().nullable(), successorAgencyId: z.string().nullable() }),
+  coordinatorAgencyId: z.string(),
+  clientView: z.string().nullable().optional(),
+  plan: z.object({ adoptedAt: z.string().optional(), reviewedAt: z.string().optional() }).optional(),
+  meetings: z.array(z.object({ at: z.string(), agencyIds: z.array(z.string()) })).optional(),
+  interventions: z.array(z.object({
+    interventionId: z.string(),
+    area: areaSchema,
+    title: z.string(),
+    agencyId: z.string().nullable(),
+    status: interventionStatusSchema,
+    requiredBeforeRelease: z.boolean(),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+    completedAt: z.string().optional(),
+    reason: z.string().optional(),
+    note: z.string().optional(),
+  })),
+  followUps: z.array(z.object({
+    followUpId: z.string(),
+    agencyId: z.string().nullable(),
+    dueAt: z.string(),
+    status: followUpStatusSchema,
+    completedAt: z.string().optional(),
+  })),
+  gaps: z.array(z.object({
+    kind: gapKindSchema,
+    interventionId: z.string().optional(),
+    followUpId: z.string().optional(),
+    since: z.string(),
+  })),
+});
+export type CaseView = z.infer<typeof caseViewSchema>;
+
+export const caseSummarySchema = z.object({
+  caseId: z.string(),
+  version: z.number().int(),
+  phase: phaseSchema,
+  measure: measureSchema.optional(),
+  client: z.object({ name: z.string(), municipality: z.string() }),
+  riskLevel: riskLevelSchema,
+  admittedAt: z.string(),
+  expectedReleaseAt: z.string().nullable(),
+  releasedAt: z.string().optional(),
+  openGapCount: z.number().int(),
+  coordinatorAgencyId: z.string(),
+});
+
+export const eventViewSchema = z.object({
+  version: z.number().int(),
+  type: z.string(),
+  occurredAt: z.string(),
+  actor: z.record(z.string(), z.unknown()),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const taskSchema = z.object({
+  taskId: z.string(),
+  caseId: z.string(),
+  kind: z.enum(['intervention', 'follow_up']),
+  interventionId: z.string().optional(),
+  followUpId: z.string().optional(),
+  area: z.string().optional(),
+  title: z.string(),
+  dueAt: z.string().nullable(),
+  status: z.string(),
+  overdue: z.boolean(),
+  clientName: z.string(),
+  expectedReleaseAt: z.string().nullable(),
+});
+
+export const alertSchema = z.object({
+  alertId: z.string(),
+  caseId: z.string(),
+  kind: gapKindSchema,
+  level: z.number().int().min(1).max(3),
+  interventionId: z.string().optional(),
+  followUpId: z.string().optional(),
+  agencyId: z.string(),
+  since: z.string(),
+  raisedAt: z.string(),
+  status: z.enum(['open', 'acknowledged', 'resolved']),
+  acknowledgedAt: z.string().optional(),
+  resolvedAt: z.string().optional(),
+  message: z.string(),
+});
+
+export const agencyViewSchema = agencySchema;
+export const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import type { Env } from '../config/env';
+import { createAuthenticator, installAuth, type Authenticator } from './auth';
+import { createMetricsRegistry, installHttpMetrics } from './http-metrics';
+import { createMemoryIdempotencyStore, installIdempotency, type IdempotencyStore } from './idempotency';
+import { installOpenApi } from './openapi';
+import { installProblemHandlers } from './problem';
+import { installRequestLog, loggingOptions, type LogDestination } from './request-log';
+import { devTokenRoutes } from './routes/dev-tokens';
+import { healthRoutes, type ReadinessChecks } from './routes/health';
+
+/** The fastify instance routes are registered on: zod schemas type requests and replies. */
+export type ApiApp = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** What the HTTP layer needs from the process. Extend freely (optional members). */
+export interface ApiDeps {
+  env: Env;
+  pool: pg.Pool;
+  /** The Temporal client (typed by the modules that use it). */
+  temporal?: unknown;
+  /** Readiness probes behind `GET /readyz`. */
+  checks: ReadinessChecks;
+  /** Registers the domain routes; runs after the framework (auth, idempotency, OpenAPI) is set up. */
+  registerRoutes?: (app: ApiApp, deps: ApiDeps) => Promise<void> | void;
+  /** Storage of `Idempotency-Key` responses (store/idempotency.ts); a process-local one if absent. */
+  idempotency?: IdempotencyStore;
+  /** The registry served at `/metrics`; a new one with default metrics if absent. */
+  metricsRegistry?: Registry;
+  /** Where JSON log lines go (default stdout); tests capture them here. */
+  logDestination?: LogDestination;
+  /** Replaces the authenticator built from `env` (AUTH_MODE…). */
+  authenticator?: Authenticator;
+}
+
+/**
+ * Builds the API: zod type provider, problem+json errors, request ids and logs, auth, the
+ * Idempotency-Key hooks, `/openapi.json`, `/docs`, `/metrics`, `/healthz`, `/readyz`, the dev
+ * token route in `AUTH_MODE=dev`, then `deps.registerRoutes`. The instance is not yet listening
+ * (`app.listen({ host: env.API_HOST, port: env.API_PORT })`, or `app.inject` in tests).
+ */
+export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
+  const app = Fastify(loggingOptions(deps.env, deps.logDestination)).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', deps);
+
+  installProblemHandlers(app);
+  installRequestLog(app);
+
+  const authenticator = deps.authenticator ?? createAuthenticator(deps.env);
+  installAuth(app, authenticator);
+
+  let idempotency = deps.idempotency;
+  if (!idempotency) {
+    app.log.warn('no idempotency store configured: Idempotency-Key responses are kept in process memory only');
+    idempotency = createMemoryIdempotencyStore();
+  }
+  installIdempotency(app, { store: idempotency });
+
+  // Before any route, so that every route is in the document.
+  await installOpenApi(app, deps.env);
+
+  installHttpMetrics(app, deps.metricsRegistry ?? createMetricsRegistry());
+  await app.register(healthRoutes, { checks: deps.checks });
+  if (authenticator.mode === 'dev') await app.register(devTokenRoutes, { authenticator });
+
+  if (deps.registerRoutes) await deps.registerRoutes(app, deps);
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: ApiDeps;
+  }
+}
