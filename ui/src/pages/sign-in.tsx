@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { Agency } from '../../../domain/agency';
+import type { Role } from '../../../domain/vocabulary';
+import { api, ApiError } from '../api';
+import { Button, ErrorSummary, Notice, Page, RadioGroup, SelectField, TextArea, TextField } from '../components/ui';
+import { ROLES } from '../labels';
+import { sessionFromToken, type Session } from '../session';
+
+type DevState = { kind: 'checking' } | { kind: 'available'; agencies: Agency[] } | { kind: 'unavailable' };
+
+/** A user id from a name: `Anna Åberg` → `anna-aberg`. */
+const slug = (name: string) =>
+  name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'anvandare';
+
+/**
+ * Sign-in. With the API in development mode (`AUTH_MODE=dev`) a person picks role, agency and
+ * name and gets a token from `POST /v1/dev/tokens`; the agency list needs a token too, so an
+ * administrator's development token is fetched first, for that list only. Otherwise (or as
+ * well) a bearer token from the organisation's identity provider is pasted.
+ */
+export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): void; reason?: string | undefined }) {
+  const [dev, setDev] = useState<DevState>({ kind: 'checking' });
+  const [role, setRole] = useState<Role>('coordinator');
+  const [agencyId, setAgencyId] = useState('');
+  const [name, setName] = useState('');
+  const [pasted, setPasted] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const { token } = await api<{ token: string }>('POST', '/v1/dev/tokens', { body: { sub: 'inloggningssidan', role: 'admin', name: 'Inloggningssidan' }, token: '' });
+        const { items } = await api<{ items: Agency[] }>('GET', '/v1/agencies', { token });
+        if (!cancelled) setDev({ kind: 'available', agencies: items.sort((a, b) => a.name.localeCompare(b.name, 'sv')) });
+      } catch {
+        if (!cancelled) setDev({ kind: 'unavailable' });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const devSignIn = async (e: Event) => {
+    e.preventDefault();
+    const next: Record<string, string> = {};
+    if (role !== 'admin' && !agencyId) next['inloggning-myndighet'] = 'Välj vilken myndighet du arbetar på.';
+    if (!name.trim()) next['inloggning-namn'] = 'Skriv ditt namn.';
+    setErrors(next);
+    setFailure(null);
+    if (Object.keys(next).length > 0) return;
+    setBusy(true);
+    try {
+      const body = { sub: slug(name), role, name: name.trim(), ...(role !== 'admin' ? { agencyId } : {}) };
+      const { token } = await api<{ token: string }>('POST', '/v1/dev/tokens', { body, token: '' });
+      onSignedIn(sessionFromToken(token));
+    } catch (err) {
+      setFailure(err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const tokenSignIn = async (e: Event) => {
+    e.preventDefault();
+    setFailure(null);
+    let session: Session;
+    try {
+      session = sessionFromToken(pasted);
+    } catch (err) {
+      setErrors({ 'inloggning-token': (err as Error).message });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      // Any authenticated call tells whether the API accepts the token.
+      await api('GET', '/v1/agencies', { token: session.token });
+      onSignedIn(session);
+    } catch (err) {
+      setErrors({ 'inloggning-token': err instanceof ApiError && err.status === 401 ? 'API:et godtar inte tokenen (ogiltig eller utgången).' : err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const summary = Object.entries(errors).map(([fieldId, message]) => ({ fieldId, message }));
+
+  return (
+    <Page title="Logga in">
+      <p class="lead">Glappfri samlar planen inför och efter frigivning, så att ingen insats saknas på frigivningsdagen.</p>
+      {reason ? <Notice kind="warning">{reason}</Notice> : null}
+      {failure ? <Notice kind="error">{failure}</Notice> : null}
+      <ErrorSummary errors={summary} />
+      <div class="columns">
+        {dev.kind === 'available' ? (
+          <section aria-labelledby="rubrik-utveckling" class="panel">
+            <h2 id="rubrik-utveckling">Logga in i utvecklingsläge</h2>
+            <p class="hint">API:et körs i utvecklingsläge: välj vem du vill vara.</p>
+            <form onSubmit={devSignIn} noValidate>
+              <RadioGroup
+                id="inloggning-roll"
+                label="Roll"
+                value={role}
+                onValue={(v) => setRole(v as Role)}
+                options={(['coordinator', 'agency', 'supervisor', 'admin'] as const).map((r) => [r, ROLES[r]] as const)}
+              />
+              {role !== 'admin' ? (
+                <SelectField
+                  id="inloggning-myndighet"
+                  label="Myndighet"
+                  value={agencyId}
+                  onValue={setAgencyId}
+                  placeholder="Välj myndighet"
+                  error={errors['inloggning-myndighet']}
+                  options={dev.agencies.map((a) => [a.agencyId, a.name] as const)}
+                />
+              ) : null}
+              <TextField id="inloggning-namn" label="Ditt namn" value={name} onValue={setName} autoComplete="name" error={errors['inloggning-namn']} />
+              <Button type="submit" busy={busy}>
+                Logga in
+              </Button>
+            </form>
+          </section>
+        ) : null}
+        <section aria-labelledby="rubrik-token" class="panel">
+          <h2 id="rubrik-token">Logga in med token</h2>
+          {dev.kind === 'checking' ? <p class="muted">Kontrollerar inloggningssätt…</p> : null}
+          <form onSubmit={tokenSignIn} noValidate>
+            <TextArea
+              id="inloggning-token"
+              label="Bearer-token"
+              hint="Klistra in den token (JWT) du fått från organisationens inloggningstjänst. Den sparas bara i den här fliken."
+              value={pasted}
+              onValue={setPasted}
+              rows={4}
+              error={errors['inloggning-token']}
+            />
+            <Button type="submit" kind={dev.kind === 'available' ? 'secondary' : 'primary'} busy={busy}>
+              Logga in med token
+            </Button>
+          </form>
+        </section>
+      </div>
+    </Page>
+  );
+}
