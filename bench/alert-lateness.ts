@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Command } from '../domain/commands';
+import { policyBodySchema } from '../domain/policy';
+import { commandRequest, type BenchContext } from './context';
+import { startProfile } from './profile';
+import { progress, say } from './progress';
+import { inPool, round, sleep, summarize } from './stats';
+
+/**
+ * Phase 2, timer precision under load: many deadlines falling due within one minute. Cases are
+ * opened (through Temporal) with their housing intervention due at moments spread evenly over
+ * the window, all after the last opening; nothing else in the policy falls due during the
+ * bench (no reminders, level 2 a day later, release a day after the deadline), so the window
+ * carries exactly one level-1 `intervention_overdue` alert per case.
+ *
+ * Visible = the alert row exists in the read model. Found by polling `alert_changes` (a cheap
+ * incremental read) every POLL_MS; a row first seen by a poll started at t became visible at or
+ * before t and after the previous poll started, so the figure overstates by at most one
+ * interval. Also reported: raised_at − since, the workflow's own clock when it decided.
+ */
+
+const POLL_MS = 20;
+const DUE_BEFORE_RELEASE_S = 86_400;
+
+export const ALERT_POLICY = policyBodySchema.parse({
+  requirements: [
+    { area: 'boende', appliesWhen: 'always', agencyType: 'socialtjansten', requiredBeforeRelease: true, dueBeforeRelease: `PT${DUE_BEFORE_RELEASE_S}S`, title: 'Bostad ordnad' },
+  ],
+  reminders: [],
+  escalation: { level2After: 'PT86400S' },
+  followUps: { high: ['PT60S'], medium: ['PT60S'], low: ['PT60S'] },
+  milestones: { planAdoptedWithin: 'P30D', successorNamedBeforeRelease: 'PT1S', meetingBeforeRelease: 'PT1S' },
+});
+
+export interface AlertLatenessResult { n: number; p50Ms: number; p99Ms: number; maxMs: number }
+
+export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSecond: number }): Promise<AlertLatenessResult> {
+  const { stack } = ctx;
+  const n = ctx.quick ? 150 : 1000;
+  const windowS = ctx.quick ? 20 : 60;
+  const concurrency = 20;
+  // An opening costs about as much as one lifecycle update; leave room for a slower machine.
+  const openSeconds = n / Math.max(1, opts.updatesPerSecond);
+  const headStartMs = Math.round((openSeconds * 1.6 + 10) * 1000);
+  const firstDue = Date.now() + headStartMs;
+  const cases = Array.from({ length: n }, (_, k) => {
+    const dueAt = firstDue + Math.round((k * windowS * 1000) / n);
+    const caseId = `alert-${randomUUID()}`;
+    const open: Command = {
+      type: 'open_case', caseId, client: { municipality: '1480' }, phase: 'anstalt',
+      admittedAt: new Date(Date.now() - 3600_000).toISOString(),
+      expectedReleaseAt: new Date(dueAt + DUE_BEFORE_RELEASE_S * 1000).toISOString(),
+      riskLevel: 'low', needs: [], consent: { agencyIds: ['sot-1480', 'frv-gbg'] },
+      responsibility: { successorAgencyId: 'frv-gbg' },
+      policy: { policyId: 'bench-alerts', version: 1, body: ALERT_POLICY },
+    };
+    return { caseId, dueAt, open, openedAt: 0 };
+  });
+  say(`alertLateness: opening ${n} cases, deadlines spread over ${windowS} s starting in ${(headStartMs / 1000).toFixed(0)} s`);
+  const bar = progress('alertLateness: open', n);
+  await inPool(cases, concurrency, async (c) => {
+    await stack.journeys.open(c.caseId, commandRequest(c.open));
+    c.openedAt = Date.now();
+    bar.tick();
+  });
+  bar.done();
+  const lateOpened = cases.filter((c) => c.openedAt > c.dueAt - 1000);
+  if (lateOpened.length > 0) say(`alertLateness: ${lateOpened.length} cases were opened less than 1 s before their deadline; left out`);
+  const measured = new Map(cases.filter((c) => c.openedAt <= c.dueAt - 1000).map((c) => [c.caseId, c]));
+  if (measured.size === 0) throw new Error('alertLateness: every case was opened too late; the machine is slower than estimated');
+
+  const profile = startProfile(ctx.profileTargets(), { databaseUrl: stack.databaseUrl });
+  const visible: number[] = [];
+  const raised: number[] = [];
+  const seen = new Set<string>();
+  let after = '0';
+  const lastDue = cases.at(-1)!.dueAt;
+  const wait = progress('alertLateness: alerts', measured.size);
+  const giveUpAt = lastDue + 60_000;
+  while (seen.size < measured.size && Date.now() < giveUpAt) {
+    const pollStart = Date.now();
+    const r = await stack.pool.query<{ seq: string; case_id: string; since: Date; raised_at: Date }>(
+      `SELECT c.seq, a.case_id, a.since, a.raised_at FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
+        WHERE c.seq > $1::bigint AND a.kind = 'intervention_overdue' AND a.level = 1 ORDER BY c.seq`,
+      [after],
+    );
+    for (const row of r.rows) {
+      after = row.seq;
+      const c = measured.get(row.case_id);
+      if (!c || seen.has(row.case_id)) continue;
+      if (row.since.getTime() !== c.dueAt) throw new Error(`alert since ${row.since.toISOString()} is not the case's due moment`);
+      seen.add(row.case_id);
+      visible.push(pollStart - c.dueAt);
+      raised.push(row.raised_at.getTime() - c.dueAt);
+    }
+    wait.set(seen.size);
+    const rest = POLL_MS - (Date.now() - pollStart);
+    if (rest > 0) await sleep(rest);
+  }
+  wait.done();
+  ctx.profile('alertLateness', await profile.stop());
+  const missing = measured.size - seen.size;
+  const v = summarize(visible);
+  const rs = summarize(raised);
+  const early = raised.filter((x) => x < 0).length;
+  ctx.detail('alertLateness', {
+    windowSeconds: windowS, pollMs: POLL_MS, opened: n, leftOutOpenedLate: lateOpened.length, missingAfter60s: missing,
+    visibleMinusDue: v, raisedAtMinusSince: rs, raisedBeforeDue: early,
+  });
+  ctx.note('alertLateness', `${n} deadlines over ${windowS} s (${(n / windowS).toFixed(1)}/s), one level-1 alert each; ` +
+    `visible = first poll (every ${POLL_MS} ms) of the read model that shows the row. raised_at − since: ` +
+    `p50 ${rs.p50Ms.toFixed(0)} ms, p99 ${rs.p99Ms.toFixed(0)} ms, max ${rs.maxMs.toFixed(0)} ms` +
+    `${missing > 0 ? `; ${missing} alerts not seen within 60 s of the last deadline (left out of the figures)` : ''}` +
+    `${lateOpened.length > 0 ? `; ${lateOpened.length} cases opened too late to measure` : ''}.`);
+  return { n: seen.size, p50Ms: round(v.p50Ms, 1), p99Ms: round(v.p99Ms, 1), maxMs: round(v.maxMs, 1) };
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { Person } from '../domain/actor';
+import type { Command } from '../domain/commands';
+import type { CommandRequest } from '../workflows/messages';
+import type { PhaseProfile, ProfileTargets } from './profile';
+import { benchDirectory, type BenchStack, type WorkerChild } from './stack';
+
+/** What every phase gets: the stack, the workers, the run's size, and a place for notes. */
+export interface BenchContext {
+  stack: BenchStack;
+  quick: boolean;
+  journeyWorker: WorkerChild;
+  baselineWorker: WorkerChild;
+  /** Processes to attribute CPU time to (workers come and go). */
+  profileTargets(): ProfileTargets;
+  /** Free text per phase, printed under the table and kept in the JSON `notes`. */
+  note(phase: string, text: string): void;
+  /** Extra figures per phase, kept in the JSON `notes.details`. */
+  detail(phase: string, values: Record<string, unknown>): void;
+  profile(phase: string, p: PhaseProfile): void;
+}
+
+export const coordinatorActor: Person = { sub: 'bench-coordinator', role: 'coordinator', agencyId: 'kvv-gbg' };
+export const officerOf = (agencyId: string): Person => ({ sub: `bench-officer-${agencyId}`, role: 'agency', agencyId });
+
+/** A command request as the API would send it, with the bench's agency directory. */
+export function commandRequest(command: Command, actor: Person = coordinatorActor): CommandRequest {
+  return { requestId: randomUUID(), command, actor, directory: benchDirectory };
+}
+
+export const isoIn = (ms: number, from = Date.now()) => new Date(from + ms).toISOString();
+export const DAY = 86_400_000;

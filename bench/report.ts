@@ -1,0 +1,76 @@
+import type { AlertLatenessResult } from './alert-lateness';
+import type { ApiLatencyResult } from './api-latency';
+import type { LifecycleResult } from './lifecycle';
+import type { ProjectionLagResult } from './projection-lag';
+import type { RebuildResult } from './rebuild';
+import type { WorkerMemoryResult } from './worker-memory';
+
+export interface BenchResults {
+  lifecycle: LifecycleResult | null;
+  alertLateness: AlertLatenessResult | null;
+  apiLatency: ApiLatencyResult | null;
+  projectionLag: ProjectionLagResult | null;
+  workerMemory: WorkerMemoryResult | null;
+  rebuild: RebuildResult | null;
+}
+
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; memGiB: number };
+  results: BenchResults;
+  quick: boolean;
+  notes: Record<string, unknown>;
+}
+
+/** An aim: the figure, its limit, and how far from it (≥ 1 met; the lower, the worse). */
+export interface AimCheck { what: string; value: number; aim: string; score: number; met: boolean }
+
+export function checkAims(r: BenchResults): AimCheck[] {
+  const out: AimCheck[] = [];
+  const atLeast = (what: string, value: number, limit: number, aim: string) =>
+    out.push({ what, value, aim, score: value / limit, met: value >= limit });
+  const below = (what: string, value: number, limit: number, aim: string) =>
+    out.push({ what, value, aim, score: limit / Math.max(value, 1e-9), met: value < limit });
+  if (r.lifecycle) atLeast('lifecycle ratio', r.lifecycle.ratio, 0.5, '≥ 0.5');
+  if (r.alertLateness) below('alert lateness p99 (ms)', r.alertLateness.p99Ms, 1000, '< 1000 ms');
+  if (r.apiLatency) below('inbox p99 (ms)', r.apiLatency.inbox.p99Ms, 20, '< 20 ms');
+  if (r.workerMemory) below('worker RSS at 10,000 cases (MiB)', r.workerMemory.rssMiB, 1024, '< 1024 MiB');
+  return out;
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+
+export function renderTable(r: BenchResults): string {
+  const aims = new Map(checkAims(r).map((a) => [a.what, a]));
+  const mark = (key: string) => {
+    const a = aims.get(key);
+    return a ? `${a.aim.padEnd(12)} ${a.met ? 'met' : 'MISSED'}` : '';
+  };
+  const rows: [string, string, string, string][] = [];
+  if (r.lifecycle) {
+    const l = r.lifecycle;
+    rows.push(['lifecycle', 'cases/s · baseline/s · ratio', `${f(l.perSecond, 2)} · ${f(l.baselinePerSecond, 2)} · ${f(l.ratio, 3)}`, mark('lifecycle ratio')]);
+    rows.push(['', 'cases · seconds', `${l.cases} · ${f(l.seconds, 1)} s`, '']);
+  }
+  if (r.alertLateness) {
+    const a = r.alertLateness;
+    rows.push(['alertLateness', `p50 · p99 · max (n=${a.n})`, `${f(a.p50Ms, 0)} · ${f(a.p99Ms, 0)} · ${f(a.maxMs, 0)} ms`, mark('alert lateness p99 (ms)')]);
+  }
+  if (r.apiLatency) {
+    const a = r.apiLatency;
+    rows.push(['apiLatency', 'GET /v1/tasks p50 · p99', `${f(a.inbox.p50Ms, 2)} · ${f(a.inbox.p99Ms, 2)} ms`, mark('inbox p99 (ms)')]);
+    rows.push(['', 'GET /v1/alerts p50 · p99', `${f(a.alerts.p50Ms, 2)} · ${f(a.alerts.p99Ms, 2)} ms`, '']);
+    rows.push(['', 'SELECT 1 p50 · p99', `${f(a.selectOne.p50Ms, 2)} · ${f(a.selectOne.p99Ms, 2)} ms`, '']);
+    rows.push(['', 'inbox ÷ SELECT 1 (p50 · p99)', `×${f(a.inbox.p50Ms / a.selectOne.p50Ms)} · ×${f(a.inbox.p99Ms / a.selectOne.p99Ms)}`, '']);
+  }
+  if (r.projectionLag) rows.push(['projectionLag', 'accepted → in inbox p50 · p99', `${f(r.projectionLag.p50Ms, 2)} · ${f(r.projectionLag.p99Ms, 2)} ms`, '']);
+  if (r.workerMemory) {
+    const w = r.workerMemory;
+    rows.push(['workerMemory', `RSS at ${w.cases.toLocaleString('en')} cases · per 1,000`, `${f(w.rssMiB, 0)} MiB · ${f(w.perThousandMiB, 1)} MiB`, mark('worker RSS at 10,000 cases (MiB)')]);
+  }
+  if (r.rebuild) rows.push(['rebuild', 'events · events/s', `${r.rebuild.events.toLocaleString('en')} · ${f(r.rebuild.eventsPerSecond, 0)}/s`, '']);
+  const head: [string, string, string, string] = ['phase', 'figure', 'value', 'aim'];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...[head, ...rows].map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { JourneyClient } from '../api/journey-client';
+import { commandRequest, type BenchContext } from './context';
+import { openCaseCommand } from './lifecycle';
+import { startProfile } from './profile';
+import { progress, say } from './progress';
+import type { MemorySample } from './stack';
+import { inPool, round, sleep } from './stats';
+
+/**
+ * Phase 5, worker memory. A fresh worker child process (the real createWorker with the
+ * product's defaults) on a task queue of its own, so its RSS is this worker's alone and no
+ * other phase's workflows land in it. RSS idle, then N cases opened through Temporal in
+ * batches with bounded concurrency (each stays open: deadlines weeks ahead, timers pending),
+ * sampled as they come, and once more after the worker has settled.
+ * `perThousandMiB` = (RSS with N open − idle RSS) / (N / 1000). In --quick, N is small and the
+ * 10,000-case figure is a linear extrapolation, labelled as such in the notes.
+ */
+
+export interface WorkerMemoryResult { cases: number; rssMiB: number; perThousandMiB: number }
+
+const MEMORY_QUEUE = 'bench-memory';
+const TARGET = 10_000;
+const mib = (b: number) => b / 1024 / 1024;
+
+export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemoryResult> {
+  const { stack } = ctx;
+  const n = ctx.quick ? 300 : TARGET;
+  const concurrency = 20;
+  const worker = await stack.startWorker('journey', MEMORY_QUEUE);
+  try {
+    const journeys = new JourneyClient(stack.client, MEMORY_QUEUE);
+    // Warm the sandbox with a few cases first, so "idle" is a worker that has run workflows.
+    const warm = Array.from({ length: 5 }, () => `mem-warm-${randomUUID()}`);
+    for (const id of warm) await journeys.open(id, commandRequest(openCaseCommand(id)));
+    await sleep(3000);
+    const idle = await worker.memory();
+    say(`workerMemory: idle worker RSS ${mib(idle.rss).toFixed(0)} MiB (heap ${mib(idle.heapUsed).toFixed(0)} MiB), sticky cache ${worker.maxCachedWorkflows} workflows`);
+
+    const curve: { cases: number; rssMiB: number; heapMiB: number }[] = [{ cases: 0, rssMiB: round(mib(idle.rss)), heapMiB: round(mib(idle.heapUsed)) }];
+    const every = Math.max(100, Math.round(n / 10));
+    let opened = 0;
+    let sampling = Promise.resolve();
+    const profile = startProfile(ctx.profileTargets(), { databaseUrl: stack.databaseUrl });
+    const t = performance.now();
+    const bar = progress('workerMemory: open', n);
+    await inPool(Array.from({ length: n }), concurrency, async () => {
+      const id = `mem-${randomUUID()}`;
+      await journeys.open(id, commandRequest(openCaseCommand(id)));
+      opened += 1;
+      bar.tick();
+      if (opened % every === 0) {
+        const at = opened;
+        sampling = sampling.then(async () => {
+          const m = await worker.memory();
+          curve.push({ cases: at, rssMiB: round(mib(m.rss)), heapMiB: round(mib(m.heapUsed)) });
+        });
+      }
+    });
+    const openSeconds = (performance.now() - t) / 1000;
+    bar.done(`${n} opened in ${openSeconds.toFixed(1)} s = ${(n / openSeconds).toFixed(1)}/s`);
+    ctx.profile('workerMemory (opening)', await profile.stop());
+    await sampling;
+    await sleep(10_000);
+    const settled: MemorySample = await worker.memory();
+    const peak = Math.max(settled.rss, ...curve.map((c) => c.rssMiB * 1024 * 1024));
+    const perThousand = (mib(settled.rss) - mib(idle.rss)) / (n / 1000);
+    const cached = Math.min(n + warm.length, worker.maxCachedWorkflows);
+    ctx.detail('workerMemory', {
+      measuredCases: n, idleRssMiB: round(mib(idle.rss)), settledRssMiB: round(mib(settled.rss)), peakRssMiB: round(mib(peak)),
+      settledHeapMiB: round(mib(settled.heapUsed)), maxCachedWorkflows: worker.maxCachedWorkflows, workflowsInCache: cached,
+      opensPerSecond: round(n / openSeconds, 1), curve, extrapolated: n < TARGET,
+    });
+    if (n < TARGET) {
+      const rss = mib(idle.rss) + perThousand * (TARGET / 1000);
+      ctx.note('workerMemory', `EXTRAPOLATED (--quick): measured ${n} open cases, RSS ${mib(settled.rss).toFixed(0)} MiB ` +
+        `(idle ${mib(idle.rss).toFixed(0)} MiB); rssMiB is idle + ${TARGET / 1000} × perThousandMiB, linear, so an upper bound: ` +
+        `the sticky cache keeps at most ${worker.maxCachedWorkflows} workflows in memory however many are open.`);
+      return { cases: TARGET, rssMiB: round(rss), perThousandMiB: round(perThousand, 2) };
+    }
+    ctx.note('workerMemory', `${n.toLocaleString('en')} cases opened through Temporal (${(n / openSeconds).toFixed(1)}/s, ${concurrency} in flight) ` +
+      `on a fresh worker child process; RSS idle ${mib(idle.rss).toFixed(0)} MiB, after opening ${mib(settled.rss).toFixed(0)} MiB ` +
+      `(peak ${mib(peak).toFixed(0)} MiB). The sticky cache keeps at most ${worker.maxCachedWorkflows} workflows resident ` +
+      `(WORKER_MAX_CACHED_WORKFLOWS), so past that RSS should level off.`);
+    return { cases: n, rssMiB: round(mib(settled.rss)), perThousandMiB: round(perThousand, 2) };
+  } finally {
+    await worker.stop();
+  }
+}

@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { alertLatenessPhase } from '../bench/alert-lateness';
+import { apiLatencyPhase } from '../bench/api-latency';
+import type { BenchContext } from '../bench/context';
+import { lifecyclePhase, UPDATES_PER_CASE } from '../bench/lifecycle';
+import { describeProfile, type PhaseProfile } from '../bench/profile';
+import { say } from '../bench/progress';
+import { projectionLagPhase } from '../bench/projection-lag';
+import { rebuildPhase } from '../bench/rebuild';
+import { checkAims, renderTable, type BenchReport, type BenchResults } from '../bench/report';
+import { BASELINE_QUEUE, MAIN_QUEUE, startBenchStack, type BenchStack, type WorkerChild } from '../bench/stack';
+import { round } from '../bench/stats';
+import { workerMemoryPhase } from '../bench/worker-memory';
+import { PROJECT_ROOT } from './temporal-cli';
+
+/**
+ * `npm run bench [-- --quick] [--only lifecycle,apiLatency,…]`
+ *
+ * Starts a stack of its own (Temporal dev server in memory, embedded PostgreSQL in a temp
+ * folder, both on free ports; the API here; workers as child processes), runs the phases,
+ * prints a table and writes bench/results/<UTC date>.json (`-quick` / `-partial` appended for
+ * reduced runs, so they never overwrite a full run's file). Progress goes to stderr, the table
+ * to stdout. Everything it started is stopped and its temp folder removed, also on Ctrl-C.
+ * --quick: the same phases, smaller (a few minutes); --only: the named phases (development).
+ */
+
+const PHASES = ['lifecycle', 'alertLateness', 'apiLatency', 'projectionLag', 'workerMemory', 'rebuild'] as const;
+type Phase = (typeof PHASES)[number];
+const USAGE = `usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}]`;
+
+function parseArgs(argv: string[]): { quick: boolean; only: Set<Phase> | null } | string {
+  let quick = false;
+  let only: Set<Phase> | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') quick = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const list = (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i] ?? '').split(',').filter(Boolean);
+      const bad = list.find((p) => !(PHASES as readonly string[]).includes(p));
+      if (bad || list.length === 0) return `unknown phase ${bad ?? '(none)'}`;
+      only = new Set(list as Phase[]);
+    } else if (a === '--help' || a === '-h') return '';
+    else return `unknown argument ${a}`;
+  }
+  return { quick, only };
+}
+
+function uptime(): string {
+  try {
+    return execFileSync('uptime', { encoding: 'utf8' }).trim();
+  } catch {
+    return `load average: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`;
+  }
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    console.error(args ? `${args}\n${USAGE}` : USAGE);
+    return args ? 2 : 0;
+  }
+  const { quick, only } = args;
+  const runs = (p: Phase) => only === null || only.has(p);
+  const started = Date.now();
+  const loadBefore = uptime();
+  say(`${quick ? 'quick' : 'full'} run on ${os.cpus().length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${loadBefore}`);
+
+  let stack: BenchStack | undefined;
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${signal}: stopping everything…`);
+    void (stack?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, rebuild: null };
+  const phaseNotes: Record<string, string> = {};
+  const details: Record<string, unknown> = {};
+  const profiles: Record<string, PhaseProfile> = {};
+  const phaseSeconds: Record<string, number> = {};
+  try {
+    stack = await startBenchStack();
+    const s = stack;
+    const workers: Record<string, WorkerChild | undefined> = {};
+    [workers.journey, workers.baseline] = await Promise.all([s.startWorker('journey', MAIN_QUEUE), s.startWorker('baseline', BASELINE_QUEUE)]);
+    const extraWorkers = new Set<WorkerChild>();
+    const origStart = s.startWorker;
+    s.startWorker = async (kind, queue) => {
+      const w = await origStart(kind, queue);
+      extraWorkers.add(w);
+      const stop = w.stop;
+      w.stop = async () => {
+        extraWorkers.delete(w);
+        await stop();
+      };
+      return w;
+    };
+    const ctx: BenchContext = {
+      stack: s,
+      quick,
+      journeyWorker: workers.journey!,
+      baselineWorker: workers.baseline!,
+      profileTargets: () => ({
+        temporal: s.pids.temporal,
+        postgres: s.pids.postgres,
+        workers: {
+          'journey worker': workers.journey?.pid,
+          'baseline worker': workers.baseline?.pid,
+          ...Object.fromEntries([...extraWorkers].map((w, i) => [`worker child ${i + 2}`, w.pid])),
+        },
+      }),
+      note: (phase, text) => {
+        phaseNotes[phase] = text;
+      },
+      detail: (phase, values) => {
+        details[phase] = values;
+      },
+      profile: (phase, p) => {
+        profiles[phase] = p;
+        say(`${phase}: ${describeProfile(p)}`);
+      },
+    };
+    const timed = async <T>(phase: Phase, fn: () => Promise<T>): Promise<T> => {
+      const t = Date.now();
+      say(`── ${phase} ──`);
+      const r = await fn();
+      phaseSeconds[phase] = round((Date.now() - t) / 1000, 1);
+      say(`${phase} done in ${phaseSeconds[phase]} s`);
+      return r;
+    };
+
+    if (runs('lifecycle')) results.lifecycle = await timed('lifecycle', () => lifecyclePhase(ctx));
+    if (runs('alertLateness')) {
+      const updatesPerSecond = results.lifecycle ? results.lifecycle.perSecond * UPDATES_PER_CASE : 20;
+      results.alertLateness = await timed('alertLateness', () => alertLatenessPhase(ctx, { updatesPerSecond }));
+    }
+    if (runs('apiLatency')) results.apiLatency = await timed('apiLatency', () => apiLatencyPhase(ctx));
+    if (runs('projectionLag')) results.projectionLag = await timed('projectionLag', () => projectionLagPhase(ctx));
+    if (runs('workerMemory')) results.workerMemory = await timed('workerMemory', () => workerMemoryPhase(ctx));
+    if (runs('rebuild')) {
+      // Nothing else writes while the read models are rebuilt.
+      await Promise.all([workers.journey?.stop(), workers.baseline?.stop()]);
+      workers.journey = undefined;
+      workers.baseline = undefined;
+      results.rebuild = await timed('rebuild', () => rebuildPhase(ctx));
+    }
+  } catch (err) {
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await stack?.close();
+    return 1;
+  }
+  say('stopping the stack…');
+  await stack.close();
+
+  const seconds = (Date.now() - started) / 1000;
+  const loadAfter = uptime();
+  const aims = checkAims(results);
+  const worst = [...aims].sort((a, b) => a.score - b.score)[0];
+  const report: BenchReport = {
+    date: new Date(started).toISOString(),
+    machine: { cpus: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30, 1) },
+    results,
+    quick,
+    notes: {
+      load: { before: loadBefore, after: loadAfter },
+      durationSeconds: round(seconds, 1),
+      phaseSeconds,
+      phases: phaseNotes,
+      aims: aims.map((a) => ({ what: a.what, value: a.value, aim: a.aim, met: a.met })),
+      worstAgainstAim: worst ? `${worst.what} = ${worst.value} (aim ${worst.aim}, ${worst.met ? 'met' : 'missed'})` : null,
+      cpuProfiles: profiles,
+      details,
+      ...(only ? { onlyPhases: [...only] } : {}),
+    },
+  };
+  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${report.date.slice(0, 10)}${only ? '-partial' : quick ? '-quick' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+
+  console.log(`\nGlappfri benchmarks — ${quick ? 'QUICK (reduced) run' : 'full run'}, ${report.date}, ` +
+    `${report.machine.cpus} cpus, ${report.machine.memGiB} GiB, ${Math.round(seconds)} s`);
+  console.log(`load before: ${loadBefore}\nload after:  ${loadAfter}\n`);
+  console.log(renderTable(results));
+  console.log('');
+  for (const [phase, text] of Object.entries(phaseNotes)) console.log(`${phase}: ${text}`);
+  console.log('');
+  for (const [phase, p] of Object.entries(profiles)) console.log(`profile ${phase}: ${describeProfile(p)}`);
+  if (worst) console.log(`\nworst against its aim: ${report.notes.worstAgainstAim as string}`);
+  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
