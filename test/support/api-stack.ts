@@ -1,0 +1,59 @@
+import { loadEnv } from '../../config/env';
+import { startApi, type RunningApi } from '../../api/start-api';
+import { directory } from './fixtures';
+import { startTestStack, type TestStack } from './stack';
+
+export interface ApiTestStack extends TestStack {
+  api: RunningApi;
+  /** A dev token for the given identity. */
+  token(claims: { sub: string; role: string; agencyId?: string; name?: string }): Promise<string>;
+  /** fetch against the API with a bearer token and JSON body. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert response shapes field by field
+  call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** The real API on a free port, over the real worker, Temporal and PostgreSQL of startTestStack. */
+export async function startApiTestStack(): Promise<ApiTestStack> {
+  const stack = await startTestStack();
+  const env = loadEnv({
+    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
+  });
+  const api = await startApi(env, { pool: stack.pool });
+  const call: ApiTestStack['call'] = async (method, path, opts = {}) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: {
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, body, headers: res.headers };
+  };
+  const token: ApiTestStack['token'] = async (claims) => (await call('POST', '/v1/dev/tokens', { body: claims })).body.token;
+  const admin = await token({ sub: 'admin', role: 'admin' });
+  for (const a of directory) {
+    const { agencyId, ...body } = a;
+    await call('PUT', `/v1/agencies/${agencyId}`, { token: admin, body });
+  }
+  return {
+    ...stack,
+    api,
+    token,
+    call,
+    async close() {
+      await api.close();
+      await stack.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import { startEmbeddedPostgres, type EmbeddedPg } from '../../scripts/embedded-postgres';
+import { resolveTemporalCli } from '../../scripts/temporal-cli';
+
+/** A free loopback port, so tests never collide with a running local stack. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user and must reach inside. */
+function traversable(dir: string): string {
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+declare global {
+  var __TEST_SERVICES__: { temporal?: DevServer; pg?: EmbeddedPg } | undefined;
+}
+
+/**
+ * One Temporal dev server (in memory) and one PostgreSQL for the whole run. Each test file makes
+ * its own database and task queue, so files are isolated from each other. A given
+ * TEST_TEMPORAL_ADDRESS / TEST_DATABASE_URL is used instead of starting one.
+ */
+export default async function globalSetup(): Promise<void> {
+  const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
+  globalThis.__TEST_SERVICES__ = services;
+  const [temporal, pg] = await Promise.all([
+    process.env.TEST_TEMPORAL_ADDRESS
+      ? Promise.resolve(undefined)
+      : freePort().then((port) => startDevServer({ cli: resolveTemporalCli(), port })),
+    process.env.TEST_DATABASE_URL
+      ? Promise.resolve(undefined)
+      : freePort().then((port) =>
+          startEmbeddedPostgres({
+            dataDir: path.join(traversable(mkdtempSync(path.join(os.tmpdir(), 'journey-test-pg-'))), 'data'),
+            port,
+            database: 'postgres',
+          }),
+        ),
+  ]);
+  services.temporal = temporal;
+  services.pg = pg;
+  if (temporal) process.env.TEST_TEMPORAL_ADDRESS = temporal.address;
+  if (pg) process.env.TEST_DATABASE_URL = pg.url;
+}

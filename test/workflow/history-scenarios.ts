@@ -1,0 +1,121 @@
+import type { Pool } from 'pg';
+import type { Command } from '../../domain/commands';
+import type { Person } from '../../domain/actor';
+import { caseWorkflowId, type CommandResult } from '../../workflows/messages';
+import { eventually } from '../support/eventually';
+import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
+import type { TestStack } from '../support/stack';
+
+/**
+ * Representative cases, played against a real stack, whose Temporal histories are kept as
+ * replay fixtures (scripts/record-histories.ts writes them, journey-replay.test.ts replays them).
+ * Plain code, no jest: the recorder runs it with `npx tsx`. All data is made up: the client is
+ * known only by a municipality code, officials by made-up ids.
+ */
+export interface RecordedCase {
+  /** File name stem under test/fixtures/histories/. */
+  name: string;
+  workflowId: string;
+}
+
+export interface Scenario {
+  name: string;
+  /** What the case goes through, for the reader of the fixture folder. */
+  story: string;
+  /** Plays the case to its end. `caseId` defaults to a fixed id, so re-recording writes the same ids. */
+  play(stack: TestStack, caseId?: string): Promise<RecordedCase>;
+}
+
+function scenario(name: string, story: string, play: (stack: TestStack, caseId: string) => Promise<void>): Scenario {
+  return {
+    name,
+    story,
+    async play(stack, caseId = `fixture-${name}`) {
+      await play(stack, caseId);
+      await stack.client.workflow.getHandle(caseWorkflowId(caseId)).result();
+      return { name, workflowId: caseWorkflowId(caseId) };
+    },
+  };
+}
+
+function driver(stack: TestStack, caseId: string) {
+  return (command: Command, actor: Person = coordinator): Promise<CommandResult> =>
+    stack.journeys.send(caseId, request(command, actor));
+}
+
+async function alertIds(pool: Pool, caseId: string, where: string): Promise<{ alert_id: string; level: number; status: string }[]> {
+  const res = await pool.query(`SELECT alert_id, level, status FROM alerts WHERE case_id = $1 AND ${where} ORDER BY level, alert_id`, [caseId]);
+  return res.rows;
+}
+
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`not yet: ${what}`);
+}
+
+/** Opened → planned → overdue (level 1, level 2) → completed → released → followed up → closed. */
+export const fullCase = scenario(
+  'full-case',
+  'opened, planned, housing overdue (level 1 and 2, acknowledged), completed, released, one follow-up done, one missed then done late, closed',
+  async (stack, caseId) => {
+    // Housing is due 20 s before release: 3 s from now; the reminder 4 s before that (at once).
+    const policy = fastPolicy({ followUps: { high: ['PT2S', 'PT4S'], medium: ['PT3S'], low: ['PT5S'] } });
+    const open = openCommand({ caseId, releaseInSeconds: 23, riskLevel: 'high', policy });
+    const send = driver(stack, caseId);
+    await stack.journeys.open(caseId, request(open));
+    await send({ type: 'set_responsibility', holderAgencyId: 'kvv-gbg', successorAgencyId: 'frv-gbg' });
+    await send({ type: 'record_meeting', agencyIds: ['sot-1480', 'frv-gbg'] });
+    await send({ type: 'adopt_plan' });
+    const overdue = await eventually(async () => {
+      const rows = await alertIds(stack.pool, caseId, `kind = 'intervention_overdue'`);
+      check(rows.length === 2, 'level 1 and level 2 raised');
+      return rows;
+    }, 20_000);
+    await send({ type: 'acknowledge_alert', alertId: overdue[0]!.alert_id }, supervisorOf('sot-1480'));
+    await send({ type: 'complete_intervention', interventionId: 'i1', note: 'lägenhet ordnad' }, social);
+    await send({ type: 'change_phase', to: 'frigiven' });
+    await send({ type: 'complete_follow_up', followUpId: 'f1' }, probation);
+    await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'follow_up_missed'`)).length === 1, 'f2 missed'), 20_000);
+    await send({ type: 'complete_follow_up', followUpId: 'f2', note: 'gjord i efterhand' }, probation);
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'prövotiden har löpt ut' });
+  },
+);
+
+/**
+ * Every kind of transition: a revoked measure, release with housing still open (level 3 alerts
+ * at once), a new remand and closing. Starts in häkte without a release date: no timer at all.
+ */
+export const wholePath = scenario(
+  'whole-path',
+  'häkte (no timer), anstalt, utslussning, revoked to anstalt, released with a gap (level 3), new remand, avslutad',
+  async (stack, caseId) => {
+    const { expectedReleaseAt: _unknown, ...base } = openCommand({ caseId, riskLevel: 'low', policy: fastPolicy({ followUps: { high: ['PT60S'], medium: ['PT60S'], low: ['PT60S'] } }) });
+    const send = driver(stack, caseId);
+    await stack.journeys.open(caseId, request({ ...base, phase: 'hakte', responsibility: { successorAgencyId: 'frv-gbg' } }));
+    await send({ type: 'change_phase', to: 'anstalt' });
+    await send({ type: 'set_release_date', expectedReleaseAt: inSeconds(3600), reason: 'dom har vunnit laga kraft' });
+    await send({ type: 'change_phase', to: 'utslussning', measure: 'frigang' });
+    await send({ type: 'change_phase', to: 'anstalt', reason: 'frigången återkallad' });
+    await send({ type: 'change_phase', to: 'frigiven' });
+    await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'released_with_gap'`)).length === 2, 'level 3 alerts'), 20_000);
+    await send({ type: 'change_phase', to: 'hakte', reason: 'nytt häktningsbeslut' });
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'överförd till annan samordnare' });
+  },
+);
+
+/** A case that continues as new every few commands (memo threshold), with a timer across runs. */
+export const continuedAsNew = scenario(
+  'continue-as-new',
+  'history threshold 40 (memo): several runs; an overdue alert raised in one run, resolved in a later one; closed',
+  async (stack, caseId) => {
+    const send = driver(stack, caseId);
+    const open = openCommand({ caseId, releaseInSeconds: 3600, policy: fastPolicy({ reminders: [] }) });
+    await stack.journeys.open(caseId, request({ ...open, responsibility: { successorAgencyId: 'frv-gbg' } }), { continueAsNewAfter: 40 });
+    await send({ type: 'record_meeting', agencyIds: ['sot-1480'] });
+    await send({ type: 'set_release_date', expectedReleaseAt: inSeconds(22), reason: 'ny beräkning' });
+    await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'intervention_overdue'`)).length === 2, 'overdue alerts'), 20_000);
+    await send({ type: 'complete_intervention', interventionId: 'i1' }, social);
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'flyttat utomlands' });
+  },
+);
+
+export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew];

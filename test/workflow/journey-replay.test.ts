@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
+import { workflowBundle } from '../support/stack';
+import { historyFromJson } from './history-json';
+
+/**
+ * Histories of representative cases, recorded by scripts/record-histories.ts, replayed against
+ * the current workflow code. A change that would break running cases (a different command
+ * sequence without `patched()`) fails here with a DeterminismViolationError.
+ */
+const FIXTURES = path.resolve(__dirname, '../fixtures/histories');
+const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+
+function histories(): { workflowId: string; history: History }[] {
+  return files.map((f) => ({
+    workflowId: `fixture:${path.basename(f, '.json')}`,
+    history: historyFromJson(JSON.parse(readFileSync(path.join(FIXTURES, f), 'utf8'))),
+  }));
+}
+
+async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>): Promise<ReplayResult[]> {
+  const results: ReplayResult[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories())) results.push(result);
+  return results;
+}
+
+const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+beforeAll(() => {
+  // The careless replay below makes the native core warn about each nondeterminism it finds.
+  Runtime.install({ logger: quiet, shutdownSignals: [], telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+});
+
+test('the fixtures are there, small, and cover the whole story of a case', () => {
+  expect(files).toEqual(expect.arrayContaining(['full-case.json', 'whole-path.json', 'continue-as-new.run1.json']));
+  const bytes = files.reduce((n, f) => n + statSync(path.join(FIXTURES, f)).size, 0);
+  expect(bytes).toBeLessThan(450 * 1024);
+  const full = histories().find((h) => h.workflowId === 'fixture:full-case')!.history;
+  const types = new Set(full.events!.map((e) => e.eventType));
+  // Updates, activities, timers and the end of the workflow all occur in it.
+  const { EventType } = temporal.api.enums.v1;
+  for (const t of [
+    EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+    EventType.EVENT_TYPE_TIMER_FIRED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  ]) {
+    expect(types.has(t)).toBe(true);
+  }
+});
+
+test('every recorded history replays against the current workflow code', async () => {
+  const results = await replayAll(await workflowBundle());
+  expect(results.map((r) => r.workflowId).sort()).toEqual(files.map((f) => `fixture:${path.basename(f, '.json')}`).sort());
+  const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error?.name}: ${r.error?.message}`);
+  expect(failures).toEqual([]);
+});
+
+test('an unpatched change to the command sequence fails the replay', async () => {
+  const careless = await bundleWorkflowCode({ workflowsPath: require.resolve('./nondeterministic-journey'), logger: quiet });
+  const results = await replayAll(careless);
+  expect(results).toHaveLength(files.length);
+  for (const r of results) expect(r.error?.name).toBe('DeterminismViolationError');
+});
