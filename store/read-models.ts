@@ -87,14 +87,30 @@ export async function findAlert(db: Queryable, alertId: string): Promise<AlertVi
   return r.rows[0] ? alertRow(r.rows[0]) : null;
 }
 
-/** Alert changes after `afterSeq` for one agency: the resumable feed of the live stream. */
+/**
+ * Alert changes after `afterSeq` for one agency: the resumable feed of the live stream. Each
+ * change shows the alert as it was then (its status at that change), not as it is now, so a
+ * dashboard that replays several missed changes sees open → acknowledged → resolved.
+ */
 export async function alertChangesSince(db: Queryable, agencyId: string, afterSeq: number, limit = 200) {
   const r = await db.query(
-    `SELECT c.seq, a.* FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
+    `SELECT c.seq, a.*, c.status AS change_status FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
       WHERE c.agency_id = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3`,
     [agencyId, afterSeq, limit],
   );
-  return r.rows.map((row) => ({ seq: Number(row.seq), alert: { ...alertRow(row), status: row.status as string } }));
+  return r.rows.map((row) => {
+    const status = row.change_status as string;
+    const { acknowledgedAt, resolvedAt, ...alert } = alertRow(row);
+    return {
+      seq: Number(row.seq),
+      alert: {
+        ...alert,
+        status,
+        ...(acknowledgedAt && status !== 'open' ? { acknowledgedAt } : {}),
+        ...(resolvedAt && status === 'resolved' ? { resolvedAt } : {}),
+      },
+    };
+  });
 }
 
 export interface CaseListFilter {

@@ -68,3 +68,46 @@ test('the stream shows raised → acknowledged → resolved in order, and a reco
   await other.close();
   expect(other.events.filter((e) => JSON.parse(e.data).agencyId !== 'af')).toEqual([]);
 });
+
+test('a dashboard away while an alert is acknowledged and resolved gets each change as it was, in order', async () => {
+  const boss = await s.token({ sub: 'sara', role: 'supervisor', agencyId: 'sot-1480' });
+  const social = await s.token({ sub: 'sven', role: 'agency', agencyId: 'sot-1480' });
+  const url = `${s.api.url}/v1/alerts/stream`;
+
+  const first = openEventStream(url, { authorization: `Bearer ${boss}` });
+  await eventually(async () => expect(first.status()).toBe(200));
+  const { caseId } = await openCase(s, { dueInSeconds: 2, key: 'stream-away' });
+  const raised = await eventually(async () => {
+    const e = first.events.find((x) => JSON.parse(x.data).caseId === caseId);
+    expect(e).toBeDefined();
+    return e!;
+  }, 20_000);
+  await first.close();
+  const alert = JSON.parse(raised.data);
+  expect(alert.status).toBe('open');
+  expect(alert).not.toHaveProperty('acknowledgedAt');
+  expect(alert).not.toHaveProperty('resolvedAt');
+
+  // Two changes while nobody listens.
+  const ack = await s.call('POST', `/v1/alerts/${alert.alertId}/acknowledge`, { token: boss, headers: { 'idempotency-key': 'away-ack' } });
+  expect(ack.status).toBe(200);
+  const done = await s.call('POST', `/v1/cases/${caseId}/interventions/i1/complete`, { token: social, headers: { 'idempotency-key': 'away-done' }, body: {} });
+  expect(done.status).toBe(200);
+  await eventually(async () => {
+    const r = await s.pool.query(`SELECT status FROM alerts WHERE alert_id = $1`, [alert.alertId]);
+    expect(r.rows[0].status).toBe('resolved');
+  });
+
+  const again = openEventStream(url, { authorization: `Bearer ${boss}`, 'last-event-id': raised.id! });
+  await eventually(async () => expect(again.events.filter((e) => JSON.parse(e.data).alertId === alert.alertId)).toHaveLength(2));
+  await again.close();
+  const replayed = again.events.map((e) => JSON.parse(e.data)).filter((a) => a.alertId === alert.alertId);
+  expect(replayed.map((a) => a.status)).toEqual(['acknowledged', 'resolved']);
+  // Each event is the alert as it was at that change, not as it is now.
+  expect(replayed[0]).toEqual(expect.objectContaining({ acknowledgedAt: ack.body.acknowledgedAt }));
+  expect(replayed[0]).not.toHaveProperty('resolvedAt');
+  expect(replayed[1]).toEqual(expect.objectContaining({ acknowledgedAt: ack.body.acknowledgedAt, resolvedAt: expect.any(String) }));
+  const recorded = await s.pool.query(`SELECT seq::int AS seq, status FROM alert_changes WHERE alert_id = $1 ORDER BY seq`, [alert.alertId]);
+  expect([raised, ...again.events.filter((e) => JSON.parse(e.data).alertId === alert.alertId)].map((e) => [Number(e.id), JSON.parse(e.data).status]))
+    .toEqual(recorded.rows.map((r: { seq: number; status: string }) => [r.seq, r.status]));
+});
