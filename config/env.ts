@@ -42,13 +42,17 @@ export const envSchema = z.object({
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().min(1).optional(),
   SMTP_FROM: z.string().min(3).default('Glappfri <no-reply@localhost>'),
-  /** How often the digest of open alerts goes out: an ISO duration (P1D, PT5S), a cron line, or `off`. */
+  /**
+   * When the digest of open alerts goes out: a cron line (Swedish time unless it starts with
+   * CRON_TZ=…), an ISO duration counted from the Unix epoch (P1D: 00:00 UTC; PT5S), or `off`.
+   * By default every morning at 07:00 Swedish time, before the working day.
+   */
   DIGEST_INTERVAL: z
     .string()
     .refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000) || CRON_LINE.test(v.trim()), {
       message: 'an ISO 8601 duration of at least PT1S such as P1D, a cron line such as "0 7 * * *", or off',
     })
-    .default('P1D'),
+    .default('0 7 * * *'),
 });
 
 export type Env = z.infer<typeof envSchema>;

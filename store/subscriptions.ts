@@ -15,12 +15,20 @@ const levelsSchema = z
   .max(3)
   .refine((l) => new Set(l).size === l.length, 'each level at most once')
   .default([1, 2, 3])
-  .meta({ description: 'Alert levels sent to this channel; [] sends no alerts (reminders and digests still may be)' });
+  .meta({
+    description:
+      'Alert levels sent to this channel as they are raised, and listed in its digest; [] sends no single alerts '
+      + '(a digest-only channel: its digest lists every level; reminders still go out when asked for)',
+  });
 const remindersFlag = z.boolean().default(false).meta({ description: 'Also send reminders before an intervention is due' });
 const digestFlag = z.boolean().default(true).meta({ description: 'Also send the digest of the open alerts' });
 
 export const webhookSubscriptionInputSchema = z.object({
-  url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000),
+  url: z
+    .url({ protocol: /^https?$/, error: 'an http(s) URL' })
+    .max(2000)
+    // fetch refuses such URLs, and GET would show the password: the secret is what authenticates.
+    .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), 'no user name or password in the URL; the secret signs every request'),
   secret: z
     .string()
     .min(16, 'at least 16 characters')

@@ -196,7 +196,9 @@ export function createDelivery(deps: DeliveryDeps): DeliveryModule {
       const who = await identities(open.map((a) => a.case_id));
       const rows: NewDelivery[] = [];
       for (const c of channels) {
-        const mine = open.filter((a) => a.agency_id === c.agencyId && c.levels.includes(a.level));
+        // A channel's levels choose the alerts it lists; a digest-only channel (levels []) lists them all.
+        const mine = open.filter((a) => a.agency_id === c.agencyId && (c.levels.length === 0 || c.levels.includes(a.level)));
+        // Nothing unresolved, no digest: a quiet inbox means there is nothing to do.
         if (mine.length === 0) continue;
         const deliveryId = deliveryIdOf('digest', run.runKey, c.channelId);
         const alerts: DigestAlertItem[] = mine.slice(0, DIGEST_MAX_ALERTS).map((a) => ({

@@ -35,7 +35,8 @@ export type DeliveryPayload =
       digest: { generatedAt: string; total: number; alerts: DigestAlertItem[] };
     };
 
-export const caseLink = (publicBaseUrl: string, caseId: string): string => `${publicBaseUrl}/cases/${encodeURIComponent(caseId)}`;
+/** The case's page in the web interface (ui/src/app.tsx routes `/arenden/{caseId}`); it asks the reader to sign in. */
+export const caseLink = (publicBaseUrl: string, caseId: string): string => `${publicBaseUrl}/arenden/${encodeURIComponent(caseId)}`;
 
 export const KIND_LABELS: Record<string, string> = {
   intervention_overdue: 'Insats inte klar i tid',

@@ -10,7 +10,7 @@ export interface SmtpSettings {
 }
 
 export interface DeliverySettings {
-  /** Links in payloads and e-mails point to `${publicBaseUrl}/cases/{caseId}`. */
+  /** Links in payloads and e-mails point to the case in the web interface, `${publicBaseUrl}/arenden/{caseId}`. */
   publicBaseUrl: string;
   /** null: no SMTP_HOST, e-mail subscriptions are not delivered. */
   smtp: SmtpSettings | null;

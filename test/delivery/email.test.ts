@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
 import { eventually } from '../support/eventually';
-import { CLIENT, expectNoClientIdentity, openCase, setEnv } from './support';
+import { CLIENT, expectNoClientIdentity, openCase, parseMail, setEnv } from './support';
 
 const BASE = 'https://glappfri.example.se';
 const SMTP_USER = 'glappfri-mailer';
@@ -68,37 +68,6 @@ afterAll(async () => {
   restoreEnv?.();
 });
 
-/** Headers (unfolded) and the decoded text body of a simple nodemailer text message. */
-function parseMail(raw: string): { headers: Record<string, string>; text: string } {
-  const cut = raw.indexOf('\r\n\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of raw.slice(0, cut).replace(/\r\n[ \t]+/g, ' ').split('\r\n')) {
-    const i = line.indexOf(':');
-    headers[line.slice(0, i).toLowerCase()] = decodeWords(line.slice(i + 1).trim());
-  }
-  const body = raw.slice(cut + 4);
-  const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  let text: string;
-  if (encoding === 'quoted-printable') {
-    const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => `%${h}`);
-    text = decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/gi, '%25'));
-  } else if (encoding === 'base64') {
-    text = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  } else {
-    text = body;
-  }
-  return { headers, text: text.replace(/\r\n/g, '\n') };
-}
-
-/** RFC 2047 encoded words (=?UTF-8?Q?…?= / =?UTF-8?B?…?=). */
-function decodeWords(value: string): string {
-  return value.replace(/=\?utf-8\?([QB])\?([^?]*)\?=\s*(?==\?)?/gi, (_, enc: string, data: string) =>
-    enc.toUpperCase() === 'B'
-      ? Buffer.from(data, 'base64').toString('utf8')
-      : Buffer.from(data.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
-  );
-}
-
 test('alerts reach the subscribed address by SMTP, retried after a temporary refusal, without the client\'s identity', async () => {
   const admin = await s.token({ sub: 'admin', role: 'admin' });
   const put = await s.call('PUT', '/v1/agencies/sot-1480/subscriptions', {
@@ -141,7 +110,7 @@ test('alerts reach the subscribed address by SMTP, retried after a temporary ref
     expect(rows.rows.map((r: { delivery_id: string }) => r.delivery_id)).toContain(id);
     expect(headers['message-id']).toBe(`<${id}@glappfri.example.se>`);
     expect(text).toContain(`Ärende: ${caseId}`);
-    expect(text).toContain(`Öppna ärendet: ${BASE}/cases/${caseId}`);
+    expect(text).toContain(`Öppna ärendet: ${BASE}/arenden/${caseId}`);
     expect(text).toMatch(/Gäller från: \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(svensk tid\)/);
     expect(text).toContain(`Leverans-id: ${id}`);
     messages.set(rows.rows.find((r: { delivery_id: string }) => r.delivery_id === id)!.subject, text);

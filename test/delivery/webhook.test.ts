@@ -41,13 +41,17 @@ test('subscriptions are the admin\'s, validated, and never give a secret back', 
   expect(noSecret.body.errors).toEqual([expect.objectContaining({ path: 'webhooks.0.secret' })]);
   for (const bad of [
     { webhooks: [{ url: 'ftp://hooks.example.se/x', secret: SECRET }] },
+    { webhooks: [{ url: 'not a url', secret: SECRET }] },
     { webhooks: [{ url: 'https://hooks.example.se/x', secret: 'short' }] },
+    // Credentials in the URL would be shown back by GET (and fetch refuses them): the secret authenticates.
+    { webhooks: [{ url: 'https://glappfri:url-password@hooks.example.se/x', secret: SECRET }] },
     { emails: [{ address: 'not-an-address' }] },
     { emails: [{ address: 'a@example.se', levels: [4] }] },
     { emails: [{ address: 'a@example.se' }, { address: 'A@example.se' }] },
   ]) {
     const r = await s.call('PUT', path, { token: admin, body: bad });
     expect([r.status, bad]).toEqual([400, bad]);
+    expect(JSON.stringify(r.body)).not.toContain('url-password');
   }
 
   const put = await s.call('PUT', path, { token: admin, body });
@@ -80,7 +84,7 @@ test('an alert and an opted-in reminder reach the webhook signed, retried throug
     token: admin, body: { webhooks: [{ url: receiver.url, secret: SECRET, levels: [1], reminders: true }] },
   });
   expect(put.status).toBe(200);
-  const { caseId } = await openCase(s, { dueInSeconds: 4, reminderBefore: 'PT2S', key: 'webhook' });
+  const { caseId } = await openCase(s, { dueInSeconds: 6, reminderBefore: 'PT5S', key: 'webhook' });
 
   await eventually(async () => {
     const r = await s.pool.query(`SELECT event_type, status FROM deliveries WHERE case_id = $1 ORDER BY event_type`, [caseId]);
@@ -123,12 +127,12 @@ test('an alert and an opted-in reminder reach the webhook signed, retried throug
     alert: {
       alertId: expect.any(String), caseId, kind: 'intervention_overdue', level: 1, dueAt: expect.any(String), raisedAt: expect.any(String),
       message: expect.stringMatching(/^Insatsen "Bostad ordnad" \(boende\) är inte klar; den skulle vara klar \d{4}-\d{2}-\d{2}\.$/),
-      link: `${BASE}/cases/${caseId}`,
+      link: `${BASE}/arenden/${caseId}`,
     },
   });
   expect(reminder).toEqual({
     type: 'reminder', deliveryId: expect.any(String), agencyId: 'sot-1480',
-    reminder: { caseId, dueAt: alert.alert.dueAt, sentAt: expect.any(String), message: expect.stringMatching(/^Påminnelse: /), link: `${BASE}/cases/${caseId}` },
+    reminder: { caseId, dueAt: alert.alert.dueAt, sentAt: expect.any(String), message: expect.stringMatching(/^Påminnelse: /), link: `${BASE}/arenden/${caseId}` },
   });
   const header = [...byId.values()].map((a) => a[0]!.headers['x-glappfri-event']).sort();
   expect(header).toEqual(['alert', 'reminder']);
