@@ -28,7 +28,10 @@ test('overdue housing raises level 1, then level 2, and completion resolves both
     return rows.find((a) => a.level === 1)!;
   });
   expect(level1.raised_at.getTime() - dueAt).toBeLessThan(1500);
-  expect(stack.delivered.some((n) => n.kind === 'reminder' && n.caseId === open.caseId)).toBe(true);
+  // Delivery is its own activity after the reminder event: it may land a moment later.
+  await eventually(async () => {
+    expect(stack.delivered.some((n) => n.kind === 'reminder' && n.caseId === open.caseId)).toBe(true);
+  });
 
   await eventually(async () => {
     const rows = await alertsOf(open.caseId);
