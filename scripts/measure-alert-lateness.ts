@@ -4,6 +4,7 @@ import { fastPolicy, openCommand, request } from '../test/support/fixtures';
 import { startStandaloneStack } from '../test/support/standalone-stack';
 import type { TestStack } from '../test/support/stack';
 import { fullCase } from '../test/workflow/history-scenarios';
+import { runMain } from './run-main';
 
 /**
  * How late do alerts come when many fall due at once? Opens N cases (default 100) whose housing
@@ -102,10 +103,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

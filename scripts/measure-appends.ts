@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { appendToStream, type NewEvent } from '../store/event-store';
 import { startStandaloneStack } from '../test/support/standalone-stack';
+import { runMain } from './run-main';
 
 /**
  * Appends per second to the event log, on a fresh embedded PostgreSQL (as the tests start it):
@@ -58,7 +59,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runMain(main);

@@ -5,6 +5,7 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { startStandaloneStack } from '../test/support/standalone-stack';
 import { historyToJson } from '../test/workflow/history-json';
 import { scenarios } from '../test/workflow/history-scenarios';
+import { runMain } from './run-main';
 
 /**
  * Records the Temporal histories of the representative cases in test/workflow/history-scenarios.ts
@@ -60,10 +61,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

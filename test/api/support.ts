@@ -9,7 +9,7 @@ import { buildServer } from '../../api/server';
 import type { CaseState } from '../../domain/case-state';
 import { luhnCheckDigit } from '../../domain/personal-identity-number';
 import { dueActions } from '../../domain/schedule';
-import type { ApiTestStack } from '../support/api-stack';
+import { caller as apiCaller, type ApiTestStack } from '../support/api-stack';
 import { eventually } from '../support/eventually';
 
 /** Helpers shared by the end-to-end API tests in this folder (real stack, no mocks). */
@@ -28,27 +28,7 @@ export interface CallOptions {
 export type Call = (method: string, path: string, opts?: CallOptions) => Promise<Response>;
 
 /** Like the harness's `call`, against any base URL, and keeping the raw text of the reply. */
-export function caller(baseUrl: string): Call {
-  return async (method, path, opts = {}) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...opts.headers,
-      },
-      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body, headers: res.headers, text };
-  };
-}
+export const caller: (baseUrl: string) => Call = apiCaller;
 
 export interface Tokens {
   admin: string;

@@ -1,16 +1,14 @@
 import type { Pool } from 'pg';
 import { recordRead } from '../../store/audit-log';
 import { findIdempotentResponse, purgeIdempotencyKeys, saveIdempotentResponse } from '../../store/idempotency';
-import { migrate } from '../../store/migrate';
 import { createTestDatabase } from '../support/database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ migrated: true });
   pool = db.pool;
-  await migrate(db.url);
 });
 afterAll(() => db.drop());
 

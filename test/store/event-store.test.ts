@@ -8,7 +8,6 @@ import {
   type NewEvent,
   type StoredEvent,
 } from '../../store/event-store';
-import { migrate } from '../../store/migrate';
 import { createPool } from '../../store/pool';
 import { createTestDatabase } from '../support/database';
 
@@ -16,9 +15,8 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ migrated: true });
   pool = db.pool;
-  await migrate(db.url);
 });
 afterAll(() => db.drop());
 

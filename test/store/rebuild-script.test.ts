@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Pool } from 'pg';
-import { migrate } from '../../store/migrate';
 import { compareWithLive } from '../../store/rebuild-projections';
 import { createTestDatabase } from '../support/database';
 import { generateLog } from '../support/generate-log';
@@ -15,9 +14,8 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
+  db = await createTestDatabase({ migrated: true });
   pool = db.pool;
-  await migrate(db.url);
   await generateLog(pool, { prefix: 'script', seed: 3, cases: 40, targetEvents: 400 });
 }, 120_000);
 afterAll(() => db?.drop());

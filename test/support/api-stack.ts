@@ -13,16 +13,10 @@ export interface ApiTestStack extends TestStack {
   close(): Promise<void>;
 }
 
-/** The real API on a free port, over the real worker, Temporal and PostgreSQL of startTestStack. */
-export async function startApiTestStack(): Promise<ApiTestStack> {
-  const stack = await startTestStack();
-  const env = loadEnv({
-    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
-    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
-  });
-  const api = await startApi(env, { pool: stack.pool });
-  const call: ApiTestStack['call'] = async (method, path, opts = {}) => {
-    const res = await fetch(`${api.url}${path}`, {
+/** fetch against `baseUrl` with an optional bearer token and JSON body; keeps the raw text too. */
+export function caller(baseUrl: string) {
+  return async (method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+    const res = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
@@ -38,8 +32,20 @@ export async function startApiTestStack(): Promise<ApiTestStack> {
     } catch {
       /* not JSON */
     }
-    return { status: res.status, body, headers: res.headers };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert response shapes field by field
+    return { status: res.status, body: body as any, headers: res.headers, text };
   };
+}
+
+/** The real API on a free port, over the real worker, Temporal and PostgreSQL of startTestStack. */
+export async function startApiTestStack(): Promise<ApiTestStack> {
+  const stack = await startTestStack();
+  const env = loadEnv({
+    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
+  });
+  const api = await startApi(env, { pool: stack.pool });
+  const call = caller(api.url);
   const token: ApiTestStack['token'] = async (claims) => (await call('POST', '/v1/dev/tokens', { body: claims })).body.token;
   const admin = await token({ sub: 'admin', role: 'admin' });
   for (const a of directory) {

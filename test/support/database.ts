@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
+import { migrate } from '../../store/migrate';
 
 /**
  * A fresh, empty database per test file on the shared test server, so files can run in
  * parallel and never see each other's rows. Dropped again by `drop()`.
  */
-export async function createTestDatabase(): Promise<{ url: string; pool: Pool; drop(): Promise<void> }> {
+export async function createTestDatabase(opts: { migrated?: boolean } = {}): Promise<{ url: string; pool: Pool; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global setup)');
   const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -15,6 +16,7 @@ export async function createTestDatabase(): Promise<{ url: string; pool: Pool; d
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
+  if (opts.migrated) await migrate(url.toString());
   const pool = new Pool({ connectionString: url.toString(), max: 10 });
   return {
     url: url.toString(),

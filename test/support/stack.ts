@@ -4,7 +4,6 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import type { Pool } from 'pg';
 import { JourneyClient } from '../../api/journey-client';
 import type { Notification } from '../../activities/types';
-import { migrate } from '../../store/migrate';
 import { createWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
 import { createTestDatabase } from './database';
 
@@ -44,8 +43,7 @@ export async function startTestStack(): Promise<TestStack> {
     runtimeInstalled = true;
   }
   const address = process.env.TEST_TEMPORAL_ADDRESS!;
-  const db = await createTestDatabase();
-  await migrate(db.url);
+  const db = await createTestDatabase({ migrated: true });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const taskQueue = `test-${randomUUID()}`;
