@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from '../domain/commands';
 import { policyBodySchema } from '../domain/policy';
+import { caseWorkflowId } from '../workflows/messages';
 import { commandRequest, type BenchContext } from './context';
 import { startProfile } from './profile';
 import { progress, say } from './progress';
@@ -33,6 +34,60 @@ export const ALERT_POLICY = policyBodySchema.parse({
 });
 
 export interface AlertLatenessResult { n: number; p50Ms: number; p99Ms: number; maxMs: number }
+
+/** Cases whose Temporal history is read to split the lateness into its parts. */
+const BREAKDOWN_SAMPLE = 100;
+
+interface HistoryEventLike {
+  eventTime?: { seconds?: unknown; nanos?: number | null } | null;
+  workflowTaskStartedEventAttributes?: unknown;
+  workflowTaskCompletedEventAttributes?: unknown;
+  timerStartedEventAttributes?: { timerId?: string | null; startToFireTimeout?: { seconds?: unknown; nanos?: number | null } | null } | null;
+  timerFiredEventAttributes?: { timerId?: string | null } | null;
+}
+
+const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+
+/**
+ * Where the lateness comes from, read from the histories of a sample of cases: when the timer
+ * that woke the case for its deadline was set to fire (TimerStarted time + duration) against the
+ * due moment, how long the workflow task that set it took (from its start, the workflow's clock,
+ * to its completion, when the server starts the timer), when the server fired it, and from then
+ * until the alert row was visible.
+ */
+async function timerBreakdown(ctx: BenchContext, sample: { caseId: string; dueAt: number }[], visibleAt: Map<string, number>) {
+  const target: number[] = [];
+  const arming: number[] = [];
+  const fired: number[] = [];
+  const toVisible: number[] = [];
+  await inPool(sample, 5, async (c) => {
+    const history = await ctx.stack.client.workflow.getHandle(caseWorkflowId(c.caseId)).fetchHistory();
+    const events = (history.events ?? []) as HistoryEventLike[];
+    const started = new Map<string, { at: number; fireAt: number; armingMs: number }>();
+    let taskStartedAt = NaN;
+    let taskMs = NaN;
+    for (const e of events) {
+      const at = ms(e.eventTime);
+      if (e.workflowTaskStartedEventAttributes) taskStartedAt = at;
+      if (e.workflowTaskCompletedEventAttributes) taskMs = at - taskStartedAt;
+      const ts = e.timerStartedEventAttributes;
+      if (ts?.timerId) started.set(ts.timerId, { at, fireAt: at + ms(ts.startToFireTimeout), armingMs: taskMs });
+      const tf = e.timerFiredEventAttributes;
+      const s = tf?.timerId ? started.get(tf.timerId) : undefined;
+      if (s && at >= c.dueAt - 5000) {
+        target.push(s.fireAt - c.dueAt);
+        arming.push(s.armingMs);
+        fired.push(at - s.fireAt);
+        toVisible.push(visibleAt.get(c.caseId)! - at);
+        break;
+      }
+    }
+  });
+  return {
+    cases: target.length, timerTargetMinusDue: summarize(target), armingTaskMs: summarize(arming),
+    firedMinusTarget: summarize(fired), visibleMinusFired: summarize(toVisible),
+  };
+}
 
 export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSecond: number }): Promise<AlertLatenessResult> {
   const { stack } = ctx;
@@ -73,6 +128,7 @@ export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSe
   const visible: number[] = [];
   const raised: number[] = [];
   const seen = new Set<string>();
+  const visibleAt = new Map<string, number>();
   let after = '0';
   const lastDue = cases.at(-1)!.dueAt;
   const wait = progress('alertLateness: alerts', measured.size);
@@ -91,6 +147,7 @@ export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSe
       if (row.since.getTime() !== c.dueAt) throw new Error(`alert since ${row.since.toISOString()} is not the case's due moment`);
       seen.add(row.case_id);
       visible.push(pollStart - c.dueAt);
+      visibleAt.set(row.case_id, pollStart);
       raised.push(row.raised_at.getTime() - c.dueAt);
     }
     wait.set(seen.size);
@@ -103,13 +160,20 @@ export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSe
   const v = summarize(visible);
   const rs = summarize(raised);
   const early = raised.filter((x) => x < 0).length;
+  const sample = [...measured.values()].filter((c) => visibleAt.has(c.caseId));
+  const breakdown = await timerBreakdown(ctx, sample.filter((_, k) => k % Math.max(1, Math.floor(sample.length / BREAKDOWN_SAMPLE)) === 0), visibleAt);
   ctx.detail('alertLateness', {
     windowSeconds: windowS, pollMs: POLL_MS, opened: n, leftOutOpenedLate: lateOpened.length, missingAfter60s: missing,
-    visibleMinusDue: v, raisedAtMinusSince: rs, raisedBeforeDue: early,
+    visibleMinusDue: v, raisedAtMinusSince: rs, raisedBeforeDue: early, breakdown,
   });
   ctx.note('alertLateness', `${n} deadlines over ${windowS} s (${(n / windowS).toFixed(1)}/s), one level-1 alert each; ` +
     `visible = first poll (every ${POLL_MS} ms) of the read model that shows the row. raised_at − since: ` +
-    `p50 ${rs.p50Ms.toFixed(0)} ms, p99 ${rs.p99Ms.toFixed(0)} ms, max ${rs.maxMs.toFixed(0)} ms` +
+    `p50 ${rs.p50Ms.toFixed(0)} ms, p99 ${rs.p99Ms.toFixed(0)} ms, max ${rs.maxMs.toFixed(0)} ms. ` +
+    `From ${breakdown.cases} cases' histories: the timer was set to fire p50 ${breakdown.timerTargetMinusDue.p50Ms.toFixed(0)} ms / ` +
+    `p99 ${breakdown.timerTargetMinusDue.p99Ms.toFixed(0)} ms after the due moment (the workflow computes the delay from its task's ` +
+    `start, the server starts the timer when that task completes; the arming task took p50 ${breakdown.armingTaskMs.p50Ms.toFixed(0)} ms / ` +
+    `p99 ${breakdown.armingTaskMs.p99Ms.toFixed(0)} ms), the server fired it p50 ${breakdown.firedMinusTarget.p50Ms.toFixed(0)} ms after that, ` +
+    `and the alert was visible p50 ${breakdown.visibleMinusFired.p50Ms.toFixed(0)} ms / p99 ${breakdown.visibleMinusFired.p99Ms.toFixed(0)} ms after the timer fired` +
     `${missing > 0 ? `; ${missing} alerts not seen within 60 s of the last deadline (left out of the figures)` : ''}` +
     `${lateOpened.length > 0 ? `; ${lateOpened.length} cases opened too late to measure` : ''}.`);
   return { n: seen.size, p50Ms: round(v.p50Ms, 1), p99Ms: round(v.p99Ms, 1), maxMs: round(v.maxMs, 1) };

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, setHandler, sleep } from '@temporalio/workflow';
 
 /**
  * The bare engine, for comparison with the client-journey workflow: one update handler that
@@ -25,4 +25,15 @@ export async function baselineWorkflow(): Promise<void> {
   });
   await condition(() => done);
   await condition(allHandlersFinished);
+}
+
+/**
+ * The bare engine's timer, for comparison with the alert deadlines: sleeps until `dueAt`
+ * (epoch ms) and returns how late the workflow woke by its own clock (the workflow task's
+ * start time), in ms. Nothing else: no activity, no update.
+ */
+export async function baselineTimer(dueAt: number): Promise<number> {
+  const wait = dueAt - Date.now();
+  if (wait > 0) await sleep(wait);
+  return Date.now() - dueAt;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Command } from '../domain/commands';
 import { policyBodySchema } from '../domain/policy';
-import type { CommandRequest } from '../workflows/messages';
+import { caseWorkflowId, type CommandRequest } from '../workflows/messages';
 import { baselineUpdate } from './baseline-workflow';
 import { commandRequest, coordinatorActor, DAY, isoIn, officerOf, type BenchContext } from './context';
 import { startProfile } from './profile';
@@ -47,9 +47,10 @@ export function openCaseCommand(caseId: string, opts: { releaseInMs?: number; co
   };
 }
 
-async function oneCase(ctx: BenchContext, latencies: number[]): Promise<void> {
+async function oneCase(ctx: BenchContext, latencies: number[], last?: { caseId?: string }): Promise<void> {
   const { journeys } = ctx.stack;
   const caseId = `life-${randomUUID()}`;
+  if (last) last.caseId = caseId;
   const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
     const t = performance.now();
     const r = await fn();
@@ -78,9 +79,10 @@ function baselinePayloads(): CommandRequest[] {
   ];
 }
 
-async function oneBaseline(ctx: BenchContext, latencies: number[]): Promise<void> {
+async function oneBaseline(ctx: BenchContext, latencies: number[], last?: { baselineId?: string }): Promise<void> {
   const { client } = ctx.stack;
   const workflowId = `baseline-${randomUUID()}`;
+  if (last) last.baselineId = workflowId;
   const payloads = baselinePayloads();
   for (const [k, payload] of payloads.entries()) {
     const arg = { payload, last: k === payloads.length - 1 };
@@ -116,18 +118,28 @@ async function run(label: string, n: number, concurrency: number, one: (lat: num
 export interface LifecycleResult { cases: number; seconds: number; perSecond: number; baselinePerSecond: number; ratio: number }
 
 export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult> {
-  const n = ctx.quick ? 60 : 1000;
+  const n = ctx.quick ? 50 : 500;
   const concurrency = 20;
   say(`lifecycle: warming up (5 cases, 5 baseline workflows)`);
   await inPool(Array.from({ length: 5 }), 5, () => oneCase(ctx, []));
   await inPool(Array.from({ length: 5 }), 5, () => oneBaseline(ctx, []));
 
   let profile = startProfile(ctx.profileTargets(), { databaseUrl: ctx.stack.databaseUrl });
-  const cases = await run('lifecycle: cases', n, concurrency, (lat) => oneCase(ctx, lat));
-  ctx.profile('lifecycle (cases)', await profile.stop());
+  const lastIds: { caseId?: string; baselineId?: string } = {};
+  const cases = await run('lifecycle: cases', n, concurrency, (lat) => oneCase(ctx, lat, lastIds));
+  const caseProfile = await profile.stop();
+  ctx.profile('lifecycle (cases)', caseProfile);
   profile = startProfile(ctx.profileTargets());
-  const base = await run('lifecycle: baseline', n, concurrency, (lat) => oneBaseline(ctx, lat));
+  const base = await run('lifecycle: baseline', n, concurrency, (lat) => oneBaseline(ctx, lat, lastIds));
   ctx.profile('lifecycle (baseline)', await profile.stop());
+  // What one case and one baseline workflow cost the server: events in their histories.
+  const historyLength = async (workflowId: string | undefined) =>
+    workflowId ? ((await ctx.stack.client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0) : 0;
+  const caseHistory = await historyLength(lastIds.caseId && caseWorkflowId(lastIds.caseId));
+  const baselineHistory = await historyLength(lastIds.baselineId);
+  // Every update appends once, under the one database-wide append lock.
+  const appends = n * UPDATES_PER_CASE;
+  const lockHeldMsPerAppend = caseProfile.appendLock ? (caseProfile.appendLock.heldFraction * cases.seconds * 1000) / appends : NaN;
 
   ctx.detail('lifecycle', {
     updatesPerCase: UPDATES_PER_CASE,
@@ -137,11 +149,17 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
     caseUpdateLatency: cases.latency,
     baselineUpdateLatency: base.latency,
     baselineSeconds: round(base.seconds, 2),
+    historyEventsPerCase: caseHistory,
+    historyEventsPerBaselineWorkflow: baselineHistory,
+    appendLockHeldMsPerAppend: round(lockHeldMsPerAppend, 1),
+    appendLockMeanWaiting: caseProfile.appendLock?.meanWaiting ?? null,
   });
   ctx.note('lifecycle', `${n} cases × ${UPDATES_PER_CASE} updates (open with 3 interventions, adopt plan, 3 × complete, release, close), ` +
     `${concurrency} cases in flight; baseline: ${n} bare workflows × ${UPDATES_PER_CASE} updates with the same payloads. ` +
     `Update latency p50/p99: cases ${cases.latency.p50Ms.toFixed(0)}/${cases.latency.p99Ms.toFixed(0)} ms, ` +
-    `baseline ${base.latency.p50Ms.toFixed(0)}/${base.latency.p99Ms.toFixed(0)} ms.`);
+    `baseline ${base.latency.p50Ms.toFixed(0)}/${base.latency.p99Ms.toFixed(0)} ms. History events: case ${caseHistory}, baseline ${baselineHistory}. ` +
+    `The append lock was held ${caseProfile.appendLock ? (caseProfile.appendLock.heldFraction * 100).toFixed(0) : '?'} % of the case run, ` +
+    `≈ ${lockHeldMsPerAppend.toFixed(1)} ms per append, ${caseProfile.appendLock?.meanWaiting.toFixed(2) ?? '?'} appends waiting on average.`);
   return {
     cases: n,
     seconds: round(cases.seconds, 2),

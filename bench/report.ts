@@ -16,7 +16,7 @@ export interface BenchResults {
 
 export interface BenchReport {
   date: string;
-  machine: { cpus: number; memGiB: number };
+  machine: { cpus: number; memGiB: number; cpuModel: string; loadAvg: { start: number[]; end: number[] } };
   results: BenchResults;
   quick: boolean;
   notes: Record<string, unknown>;
@@ -25,7 +25,11 @@ export interface BenchReport {
 /** An aim: the figure, its limit, and how far from it (≥ 1 met; the lower, the worse). */
 export interface AimCheck { what: string; value: number; aim: string; score: number; met: boolean }
 
-export function checkAims(r: BenchResults): AimCheck[] {
+/**
+ * The issue's aims. Two hold "at 10,000 open cases": a reduced (--quick) run does not reach that
+ * size, so they are shown there for information and not judged (`fullSize: false`).
+ */
+export function checkAims(r: BenchResults, opts: { fullSize: boolean }): AimCheck[] {
   const out: AimCheck[] = [];
   const atLeast = (what: string, value: number, limit: number, aim: string) =>
     out.push({ what, value, aim, score: value / limit, met: value >= limit });
@@ -33,18 +37,19 @@ export function checkAims(r: BenchResults): AimCheck[] {
     out.push({ what, value, aim, score: limit / Math.max(value, 1e-9), met: value < limit });
   if (r.lifecycle) atLeast('lifecycle ratio', r.lifecycle.ratio, 0.5, '≥ 0.5');
   if (r.alertLateness) below('alert lateness p99 (ms)', r.alertLateness.p99Ms, 1000, '< 1000 ms');
-  if (r.apiLatency) below('inbox p99 (ms)', r.apiLatency.inbox.p99Ms, 20, '< 20 ms');
-  if (r.workerMemory) below('worker RSS at 10,000 cases (MiB)', r.workerMemory.rssMiB, 1024, '< 1024 MiB');
+  if (r.apiLatency && opts.fullSize) below('inbox p99 (ms)', r.apiLatency.inbox.p99Ms, 20, '< 20 ms');
+  if (r.workerMemory && opts.fullSize) below('worker RSS at 10,000 cases (MiB)', r.workerMemory.rssMiB, 1024, '< 1024 MiB');
   return out;
 }
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 
-export function renderTable(r: BenchResults): string {
-  const aims = new Map(checkAims(r).map((a) => [a.what, a]));
+export function renderTable(r: BenchResults, opts: { fullSize: boolean }): string {
+  const aims = new Map(checkAims(r, opts).map((a) => [a.what, a]));
   const mark = (key: string) => {
     const a = aims.get(key);
-    return a ? `${a.aim.padEnd(12)} ${a.met ? 'met' : 'MISSED'}` : '';
+    if (a) return `${a.aim.padEnd(12)} ${a.met ? 'met' : 'MISSED'}`;
+    return opts.fullSize ? '' : '(judged at 10,000 cases only)';
   };
   const rows: [string, string, string, string][] = [];
   if (r.lifecycle) {

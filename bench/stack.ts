@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -95,37 +95,142 @@ export function findPid(needle: string): number | undefined {
   return undefined;
 }
 
+/** The stack being started or running, so a signal can stop it even half-way through start-up. */
+let active: (() => Promise<void>) | undefined;
+
+/** Stops whatever startBenchStack has started so far (for SIGINT/SIGTERM); a no-op when nothing runs. */
+export function closeActiveStack(): Promise<void> {
+  return active?.() ?? Promise.resolve();
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Processes whose command line contains `needle` (our temp folder or our Temporal port). */
+function pidsMatching(needle: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').includes(needle)) out.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * A watchdog in a process of its own (detached, so a terminal's Ctrl-C does not reach it): once
+ * this process is gone without having cleaned up (killed outright, e.g. by a wrapper's SIGKILL), it
+ * kills what belongs to this run (command lines containing the temp folder or the dev server's
+ * port) and removes the temp folder. After a normal close it finds nothing left and just exits.
+ */
+const REAPER = `
+const [parent, tmpDir, port] = process.argv.slice(1);
+const needle = 'start-dev --ip 127.0.0.1 --port ' + port + ' ';
+const fs = require('node:fs');
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const ours = () => fs.readdirSync('/proc').filter((e) => /^\\d+$/.test(e) && Number(e) !== process.pid).filter((e) => {
+  try { const c = fs.readFileSync('/proc/' + e + '/cmdline', 'utf8').split('\\0').join(' '); return c.includes(tmpDir) || c.includes(needle); } catch { return false; }
+}).map(Number);
+const tick = setInterval(() => {
+  if (alive(Number(parent))) return;
+  clearInterval(tick);
+  const pids = ours();
+  for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch {} }
+  let n = 0;
+  const done = setInterval(() => {
+    if (pids.some(alive) && ++n < 50) return;
+    clearInterval(done);
+    try { fs.rmSync(tmpDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }); } catch {}
+    process.exit(0);
+  }, 100);
+}, 500);
+`;
+
+function startReaper(tmpDir: string, temporalPort: number): void {
+  // The port alone on the command line, so that findPid(temporalNeedle) never finds the reaper.
+  const child = spawn(process.execPath, ['-e', REAPER, String(process.pid), tmpDir, String(temporalPort)], { detached: true, stdio: 'ignore' });
+  child.unref();
+}
+
+/** Runs `stop`, giving up (and saying so) after `ms`: a stop must never hang the bench's exit. */
+async function within(label: string, ms: number, stop: () => Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    const r = await Promise.race([stop().then(() => 'ok' as const), timeout]);
+    if (r === 'timeout') say(`stopping ${label} took over ${ms / 1000} s; killing it`);
+  } catch (e) {
+    say(`stopping ${label} failed: ${String(e)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function startBenchStack(): Promise<BenchStack> {
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'glappfri-bench-'));
   // mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user and must reach inside.
   chmodSync(tmpDir, 0o755);
-  const stops: (() => Promise<unknown>)[] = [];
+  const stops: { label: string; ms: number; stop: () => Promise<unknown> }[] = [];
   const children = new Set<ChildProcess>();
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    for (const stop of stops.reverse()) {
-      await stop().catch((e: unknown) => say(`stop failed: ${String(e)}`));
-    }
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    rmSync(tmpDir, { recursive: true, force: true });
+  let temporalNeedle: string | undefined;
+  let closing: Promise<void> | undefined;
+  /**
+   * Stops everything in reverse order of start, each step with a time limit (a service that a
+   * terminal's Ctrl-C has already killed must not make its stop() wait forever), then kills
+   * whatever is left that belongs to this run (worker children, PostgreSQL in our temp folder,
+   * the dev server on our port) and removes the temp folder. Safe to call more than once.
+   */
+  const close = () => {
+    closing ??= (async () => {
+      for (const s of [...stops].reverse()) await within(s.label, s.ms, s.stop);
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      const leftovers = [...pidsMatching(tmpDir), ...(temporalNeedle ? pidsMatching(temporalNeedle) : [])];
+      for (const pid of leftovers) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }
+      for (let i = 0; i < 50 && leftovers.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+      try {
+        rmSync(tmpDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (e) {
+        say(`could not remove ${tmpDir}: ${String(e)}`);
+      }
+      if (active === close) active = undefined;
+    })();
+    return closing;
   };
+  active = close;
 
   try {
     const started = Date.now();
     const [temporalPort, pgPort] = await Promise.all([freePort(), freePort()]);
+    temporalNeedle = `start-dev --ip 127.0.0.1 --port ${temporalPort} `;
+    startReaper(tmpDir, temporalPort);
     const pgDir = path.join(tmpDir, 'pg');
     const bundleDir = path.join(tmpDir, 'bundles');
     mkdirSync(bundleDir);
     say(`starting Temporal dev server (:${temporalPort}, in memory) and PostgreSQL (:${pgPort}, ${pgDir}); bundling workflows…`);
     const [temporal, pg, journeyCode, baselineCode] = await Promise.all([
       startDevServer({ cli: resolveTemporalCli((l) => say(l)), port: temporalPort }).then((s: DevServer) => {
-        stops.push(() => s.stop());
+        stops.push({ label: 'the Temporal dev server', ms: 15_000, stop: () => s.stop() });
         return s;
       }),
       startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'glappfri' }).then((p: EmbeddedPg) => {
-        stops.push(() => p.stop());
+        stops.push({ label: 'PostgreSQL', ms: 20_000, stop: () => p.stop() });
         return p;
       }),
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
@@ -137,7 +242,7 @@ export async function startBenchStack(): Promise<BenchStack> {
 
     await migrate(pg.url);
     const pool = createPool(pg.url, { applicationName: 'bench-api', max: 10, statementTimeoutMs: 30 * 60_000 });
-    stops.push(() => pool.end());
+    stops.push({ label: 'the API pool', ms: 5000, stop: () => pool.end() });
     for (const a of benchDirectory) await upsertAgency(pool, a);
 
     const env = loadEnv({
@@ -145,9 +250,9 @@ export async function startBenchStack(): Promise<BenchStack> {
       TEMPORAL_TASK_QUEUE: MAIN_QUEUE, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url,
     });
     const api = await startApi(env, { pool, temporalAddress: temporal.address });
-    stops.push(() => api.close());
+    stops.push({ label: 'the API', ms: 5000, stop: () => api.close() });
     const connection = await Connection.connect({ address: temporal.address });
-    stops.push(() => connection.close());
+    stops.push({ label: 'the Temporal client', ms: 5000, stop: () => connection.close() });
     const client = new Client({ connection, namespace: 'default' });
 
     const startWorker = async (kind: WorkerChildConfig['kind'], taskQueue: string): Promise<WorkerChild> => {
@@ -190,7 +295,7 @@ export async function startBenchStack(): Promise<BenchStack> {
           return stopped;
         },
       };
-      stops.push(() => handle.stop());
+      stops.push({ label: `the ${kind} worker`, ms: 25_000, stop: () => handle.stop() });
       return handle;
     };
 
@@ -211,7 +316,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       api,
       client,
       journeys: new JourneyClient(client, MAIN_QUEUE),
-      pids: { temporal: findPid(`start-dev --ip 127.0.0.1 --port ${temporalPort} `), postgres: findPid(`-D ${pgDir} -p ${pgPort} `) },
+      pids: { temporal: findPid(temporalNeedle), postgres: findPid(`-D ${pgDir} -p ${pgPort} `) },
       startWorker,
       token,
       close,

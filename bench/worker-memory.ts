@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JourneyClient } from '../api/journey-client';
-import { commandRequest, type BenchContext } from './context';
+import { commandRequest, DAY, type BenchContext } from './context';
 import { openCaseCommand } from './lifecycle';
 import { startProfile } from './profile';
 import { progress, say } from './progress';
@@ -13,8 +13,8 @@ import { inPool, round, sleep } from './stats';
  * other phase's workflows land in it. RSS idle, then N cases opened through Temporal in
  * batches with bounded concurrency (each stays open: deadlines weeks ahead, timers pending),
  * sampled as they come, and once more after the worker has settled.
- * `perThousandMiB` = (RSS with N open − idle RSS) / (N / 1000). In --quick, N is small and the
- * 10,000-case figure is a linear extrapolation, labelled as such in the notes.
+ * `perThousandMiB` = (RSS with N open − idle RSS) / (N / 1000). N is 10,000 in a full run; a
+ * --quick run measures fewer cases and reports that count as it is (nothing is extrapolated).
  */
 
 export interface WorkerMemoryResult { cases: number; rssMiB: number; perThousandMiB: number }
@@ -25,7 +25,7 @@ const mib = (b: number) => b / 1024 / 1024;
 
 export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemoryResult> {
   const { stack } = ctx;
-  const n = ctx.quick ? 300 : TARGET;
+  const n = ctx.quick ? 200 : TARGET;
   const concurrency = 20;
   const worker = await stack.startWorker('journey', MEMORY_QUEUE);
   try {
@@ -38,7 +38,7 @@ export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemory
     say(`workerMemory: idle worker RSS ${mib(idle.rss).toFixed(0)} MiB (heap ${mib(idle.heapUsed).toFixed(0)} MiB), sticky cache ${worker.maxCachedWorkflows} workflows`);
 
     const curve: { cases: number; rssMiB: number; heapMiB: number }[] = [{ cases: 0, rssMiB: round(mib(idle.rss)), heapMiB: round(mib(idle.heapUsed)) }];
-    const every = Math.max(100, Math.round(n / 10));
+    const every = Math.max(50, Math.round(n / 20));
     let opened = 0;
     let sampling = Promise.resolve();
     const profile = startProfile(ctx.profileTargets(), { databaseUrl: stack.databaseUrl });
@@ -61,28 +61,65 @@ export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemory
     bar.done(`${n} opened in ${openSeconds.toFixed(1)} s = ${(n / openSeconds).toFixed(1)}/s`);
     ctx.profile('workerMemory (opening)', await profile.stop());
     await sampling;
-    await sleep(10_000);
+    await sleep(ctx.quick ? 5000 : 15_000);
     const settled: MemorySample = await worker.memory();
     const peak = Math.max(settled.rss, ...curve.map((c) => c.rssMiB * 1024 * 1024));
     const perThousand = (mib(settled.rss) - mib(idle.rss)) / (n / 1000);
     const cached = Math.min(n + warm.length, worker.maxCachedWorkflows);
+    await worker.stop();
+    const bare = await bareEngineMemory(ctx, n);
+    const perCachedMiB = (mib(settled.rss) - mib(idle.rss)) / Math.max(1, Math.min(n, worker.maxCachedWorkflows));
     ctx.detail('workerMemory', {
       measuredCases: n, idleRssMiB: round(mib(idle.rss)), settledRssMiB: round(mib(settled.rss)), peakRssMiB: round(mib(peak)),
       settledHeapMiB: round(mib(settled.heapUsed)), maxCachedWorkflows: worker.maxCachedWorkflows, workflowsInCache: cached,
-      opensPerSecond: round(n / openSeconds, 1), curve, extrapolated: n < TARGET,
+      perCachedWorkflowMiB: round(perCachedMiB, 3), opensPerSecond: round(n / openSeconds, 1), curve,
+      workerCpuSecondsPerOpen: round((settled.cpuMs - idle.cpuMs) / 1000 / n, 4),
+      bareEngine: bare,
     });
-    if (n < TARGET) {
-      const rss = mib(idle.rss) + perThousand * (TARGET / 1000);
-      ctx.note('workerMemory', `EXTRAPOLATED (--quick): measured ${n} open cases, RSS ${mib(settled.rss).toFixed(0)} MiB ` +
-        `(idle ${mib(idle.rss).toFixed(0)} MiB); rssMiB is idle + ${TARGET / 1000} × perThousandMiB, linear, so an upper bound: ` +
-        `the sticky cache keeps at most ${worker.maxCachedWorkflows} workflows in memory however many are open.`);
-      return { cases: TARGET, rssMiB: round(rss), perThousandMiB: round(perThousand, 2) };
-    }
     ctx.note('workerMemory', `${n.toLocaleString('en')} cases opened through Temporal (${(n / openSeconds).toFixed(1)}/s, ${concurrency} in flight) ` +
       `on a fresh worker child process; RSS idle ${mib(idle.rss).toFixed(0)} MiB, after opening ${mib(settled.rss).toFixed(0)} MiB ` +
       `(peak ${mib(peak).toFixed(0)} MiB). The sticky cache keeps at most ${worker.maxCachedWorkflows} workflows resident ` +
-      `(WORKER_MAX_CACHED_WORKFLOWS), so past that RSS should level off.`);
+      `(WORKER_MAX_CACHED_WORKFLOWS), so past that RSS should level off: ${perCachedMiB.toFixed(2)} MiB per cached case. ` +
+      `The bare engine (as many timer-only workflows on a fresh worker of their own): RSS ${bare.rssMiB.toFixed(0)} MiB, ` +
+      `${bare.perCachedWorkflowMiB.toFixed(2)} MiB per cached workflow.`);
     return { cases: n, rssMiB: round(mib(settled.rss)), perThousandMiB: round(perThousand, 2) };
+  } finally {
+    await worker.stop();
+  }
+}
+
+/**
+ * The same measurement for the bare engine: a fresh baseline worker (bench/baseline-workflow.ts,
+ * the same WORKER_* settings) and as many `baselineTimer` workflows, each asleep for a day, as
+ * cases were opened. What a parked workflow costs the SDK itself, without the product's code.
+ */
+async function bareEngineMemory(ctx: BenchContext, n: number) {
+  const { stack } = ctx;
+  const queue = 'bench-memory-bare';
+  const worker = await stack.startWorker('baseline', queue);
+  try {
+    const start = (id: string) =>
+      stack.client.workflow.start('baselineTimer', { taskQueue: queue, workflowId: id, args: [Date.now() + DAY] });
+    for (let i = 0; i < 5; i++) await start(`bare-warm-${randomUUID()}`);
+    await sleep(3000);
+    const idle = await worker.memory();
+    const bar = progress('workerMemory: bare engine', n);
+    const t = performance.now();
+    await inPool(Array.from({ length: n }), 20, async () => {
+      await start(`bare-${randomUUID()}`);
+      bar.tick();
+    });
+    const seconds = (performance.now() - t) / 1000;
+    bar.done(`${n} started in ${seconds.toFixed(1)} s`);
+    // A start returns before the workflow's first task has run: wait until the worker has taken them all.
+    await sleep(ctx.quick ? 5000 : 15_000);
+    const settled = await worker.memory();
+    const perCached = (mib(settled.rss) - mib(idle.rss)) / Math.max(1, Math.min(n, worker.maxCachedWorkflows));
+    return {
+      workflows: n, idleRssMiB: round(mib(idle.rss)), rssMiB: round(mib(settled.rss)),
+      perThousandMiB: round((mib(settled.rss) - mib(idle.rss)) / (n / 1000), 2), perCachedWorkflowMiB: round(perCached, 3),
+      startsPerSecond: round(n / seconds, 1),
+    };
   } finally {
     await worker.stop();
   }

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import { say } from '../bench/progress';
 import { projectionLagPhase } from '../bench/projection-lag';
 import { rebuildPhase } from '../bench/rebuild';
 import { checkAims, renderTable, type BenchReport, type BenchResults } from '../bench/report';
-import { BASELINE_QUEUE, MAIN_QUEUE, startBenchStack, type BenchStack, type WorkerChild } from '../bench/stack';
+import { BASELINE_QUEUE, closeActiveStack, MAIN_QUEUE, startBenchStack, type BenchStack, type WorkerChild } from '../bench/stack';
 import { round } from '../bench/stats';
 import { workerMemoryPhase } from '../bench/worker-memory';
 import { PROJECT_ROOT } from './temporal-cli';
@@ -48,14 +47,6 @@ function parseArgs(argv: string[]): { quick: boolean; only: Set<Phase> | null } 
   return { quick, only };
 }
 
-function uptime(): string {
-  try {
-    return execFileSync('uptime', { encoding: 'utf8' }).trim();
-  } catch {
-    return `load average: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`;
-  }
-}
-
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (typeof args === 'string') {
@@ -65,19 +56,25 @@ async function main(): Promise<number> {
   const { quick, only } = args;
   const runs = (p: Phase) => only === null || only.has(p);
   const started = Date.now();
-  const loadBefore = uptime();
-  say(`${quick ? 'quick' : 'full'} run on ${os.cpus().length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${loadBefore}`);
+  say(`${quick ? 'quick' : 'full'} run on ${os.cpus().length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
+    `load average ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 
+  const loadAvgStart = os.loadavg().map((x) => round(x, 2));
   let stack: BenchStack | undefined;
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
+    if (interrupted) {
+      say(`${signal}: still stopping, please wait…`);
+      return;
+    }
     interrupted = true;
-    say(`${signal}: stopping everything…`);
-    void (stack?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    say(`${signal}: stopping everything and removing the temp folder…`);
+    // Also covers a stack still starting up: closeActiveStack knows what has been started so far.
+    void closeActiveStack().finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
 
   const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, rebuild: null };
   const phaseNotes: Record<string, string> = {};
@@ -112,7 +109,7 @@ async function main(): Promise<number> {
         workers: {
           'journey worker': workers.journey?.pid,
           'baseline worker': workers.baseline?.pid,
-          ...Object.fromEntries([...extraWorkers].map((w, i) => [`worker child ${i + 2}`, w.pid])),
+          ...Object.fromEntries([...extraWorkers].map((w, i) => [i === 0 ? 'memory worker' : `extra worker ${i + 1}`, w.pid])),
         },
       }),
       note: (phase, text) => {
@@ -151,24 +148,30 @@ async function main(): Promise<number> {
       results.rebuild = await timed('rebuild', () => rebuildPhase(ctx));
     }
   } catch (err) {
-    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    await stack?.close();
-    return 1;
+    // After Ctrl-C the phases fail as the stack goes away under them: not worth reporting.
+    if (!interrupted) say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await closeActiveStack();
+    return interrupted ? 130 : 1;
   }
   say('stopping the stack…');
   await stack.close();
 
   const seconds = (Date.now() - started) / 1000;
-  const loadAfter = uptime();
-  const aims = checkAims(results);
+  const loadAvgEnd = os.loadavg().map((x) => round(x, 2));
+  const aims = checkAims(results, { fullSize: !quick });
   const worst = [...aims].sort((a, b) => a.score - b.score)[0];
   const report: BenchReport = {
     date: new Date(started).toISOString(),
-    machine: { cpus: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30, 1) },
+    machine: {
+      cpus: os.cpus().length,
+      memGiB: round(os.totalmem() / 2 ** 30, 1),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      // 1-, 5- and 15-minute load averages when the run started and ended (a shared machine).
+      loadAvg: { start: loadAvgStart, end: loadAvgEnd },
+    },
     results,
     quick,
     notes: {
-      load: { before: loadBefore, after: loadAfter },
       durationSeconds: round(seconds, 1),
       phaseSeconds,
       phases: phaseNotes,
@@ -186,8 +189,8 @@ async function main(): Promise<number> {
 
   console.log(`\nGlappfri benchmarks — ${quick ? 'QUICK (reduced) run' : 'full run'}, ${report.date}, ` +
     `${report.machine.cpus} cpus, ${report.machine.memGiB} GiB, ${Math.round(seconds)} s`);
-  console.log(`load before: ${loadBefore}\nload after:  ${loadAfter}\n`);
-  console.log(renderTable(results));
+  console.log(`load average (1, 5, 15 min) at start: ${loadAvgStart.join(', ')}; at end: ${loadAvgEnd.join(', ')}\n`);
+  console.log(renderTable(results, { fullSize: !quick }));
   console.log('');
   for (const [phase, text] of Object.entries(phaseNotes)) console.log(`${phase}: ${text}`);
   console.log('');
