@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { Agency } from '../../domain/agency';
 import type { Role } from '../../domain/vocabulary';
 import { api, ApiError, UNAUTHORIZED_EVENT } from './api';
-import { AppContext, type AppContextValue } from './app-context';
+import { AppContext, type AnnounceOptions, type AppContextValue } from './app-context';
 import { Loading, Notice, Page } from './components/ui';
 import { ROLES } from './labels';
 import { AlertsPage } from './pages/alerts';
@@ -51,7 +51,11 @@ const PAGE_ROLES: Record<string, readonly Role[]> = {
   '/statistik': ['coordinator', 'supervisor', 'admin'],
 };
 
-function Shell({ session, onSignOut, path, children, status }: { session: Session | null; onSignOut(): void; path: string; children: ComponentChildren; status: string }) {
+interface Status extends AnnounceOptions {
+  text: string;
+}
+
+function Shell({ session, onSignOut, path, children, status }: { session: Session | null; onSignOut(): void; path: string; children: ComponentChildren; status: Status | null }) {
   const items = session ? NAV[session.role] : [];
   const active = (href: string) => path === href || (href === '/arenden' && path.startsWith('/arenden/') && path !== '/arenden/nytt');
   return (
@@ -91,7 +95,7 @@ function Shell({ session, onSignOut, path, children, status }: { session: Sessio
       </header>
       <main id="innehall" tabIndex={-1}>
         <div class="flash" role="status" aria-live="polite">
-          {status ? <p class="flash-message">{status}</p> : null}
+          {status ? <p class={status.quiet ? 'visually-hidden' : `flash-message flash-${status.tone ?? 'success'}`}>{status.text}</p> : null}
         </div>
         {children}
       </main>
@@ -147,7 +151,7 @@ export function App() {
   const [agencies, setAgencies] = useState<Agency[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [signInReason, setSignInReason] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<Status | null>(null);
   const statusTimer = useRef<number | undefined>(undefined);
   const { path } = useLocation();
 
@@ -183,12 +187,12 @@ export function App() {
     if (!session && path !== '/logga-in') navigate('/logga-in', { replace: true });
   }, [session, path, home]);
 
-  const announce = useCallback((message: string) => {
+  const announce = useCallback((message: string, opts: AnnounceOptions = {}) => {
     // Emptied first, so the same message twice is announced twice.
-    setStatus('');
+    setStatus(null);
     window.clearTimeout(statusTimer.current);
-    window.setTimeout(() => setStatus(message), 50);
-    statusTimer.current = window.setTimeout(() => setStatus(''), 10_000);
+    window.setTimeout(() => setStatus({ text: message, ...opts }), 50);
+    statusTimer.current = window.setTimeout(() => setStatus(null), 10_000);
   }, []);
 
   const context = useMemo<AppContextValue | null>(() => {

@@ -67,6 +67,14 @@ export const INTERVENTION_STATUSES: Record<InterventionStatus, string> = {
   cancelled: 'Avbruten',
 };
 
+/** Why the system cancelled an intervention or follow-up (the events' `reason` codes). */
+export const CANCEL_REASONS: Record<string, string> = {
+  consent_withdrawn: 'samtycket återkallat',
+  need_removed: 'behovet borttaget',
+  case_closed: 'ärendet avslutat',
+  new_remand: 'nytt häkte',
+};
+
 export const FOLLOW_UP_STATUSES: Record<FollowUpStatus, string> = {
   open: 'Planerad',
   completed: 'Genomförd',

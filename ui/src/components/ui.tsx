@@ -64,6 +64,8 @@ interface FieldShell {
   hint?: string;
   error?: string | undefined;
   optional?: boolean;
+  /** Narrows a view rather than entering data: neither required nor marked "(frivilligt)". */
+  filter?: boolean;
 }
 
 const describedBy = (f: FieldShell) => [f.hint ? `${f.id}-hjalp` : '', f.error ? `${f.id}-fel` : ''].filter(Boolean).join(' ') || undefined;
@@ -89,7 +91,7 @@ function Label({ f }: { f: FieldShell }) {
   return (
     <label for={f.id}>
       {f.label}
-      {f.optional ? <span class="muted"> (frivilligt)</span> : null}
+      {f.optional && !f.filter ? <span class="muted"> (frivilligt)</span> : null}
     </label>
   );
 }
@@ -158,8 +160,8 @@ export type Option = readonly [value: string, text: string];
 
 type SelectProps = FieldShell & { value: string; onValue(value: string): void; options: readonly Option[]; placeholder?: string };
 
-export function SelectField({ id, label, hint, error, optional, value, onValue, options, placeholder }: SelectProps) {
-  const f = { id, label, hint, error, optional };
+export function SelectField({ id, label, hint, error, optional, filter, value, onValue, options, placeholder }: SelectProps) {
+  const f = { id, label, hint, error, optional, filter };
   return (
     <div class={`field${error ? ' field-invalid' : ''}`}>
       <Label f={f} />
@@ -172,7 +174,7 @@ export function SelectField({ id, label, hint, error, optional, value, onValue, 
         onChange={(e) => onValue(e.currentTarget.value)}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(f)}
-        aria-required={optional ? undefined : 'true'}
+        aria-required={optional || filter ? undefined : 'true'}
       >
         {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map(([v, t]) => (

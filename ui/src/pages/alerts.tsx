@@ -127,7 +127,7 @@ export function AlertsPage() {
           if (!namesRef.current.has(a.caseId)) void reloadCases.current();
           const isNew = !known.current.has(a.alertId);
           known.current.add(a.alertId);
-          if (isNew && a.status === 'open') announce(`Nytt larm, nivå ${a.level}: ${label(GAP_KINDS, a.kind)}. ${a.message}`);
+          if (isNew && a.status === 'open') announce(`Nytt larm, nivå ${a.level}: ${label(GAP_KINDS, a.kind)}. ${a.message}`, { tone: 'warning' });
           else if (a.status === 'resolved') announce(`Larm åtgärdat: ${label(GAP_KINDS, a.kind)}. Glappet är stängt.`);
         },
       }),

@@ -11,6 +11,8 @@ const WITHIN: Record<string, { days: number; text: string }> = {
   '24': { days: 168, text: 'inom 24 veckor' },
 };
 
+const casesText = (n: number) => `${n} ${n === 1 ? 'ärende' : 'ärenden'}`;
+
 /** The coordinator's list: filters live in the address (`?fas=anstalt&inom=12&glapp=ja`), so a view can be shared. */
 export function CaseListPage() {
   const { session, agencyName, announce } = useApp();
@@ -27,7 +29,7 @@ export function CaseListPage() {
   const list = useApi<{ items: CaseSummary[] }>(`/v1/cases${params.size ? `?${params}` : ''}`);
 
   useEffect(() => {
-    if (!list.loading && list.data) announce(`${list.data.items.length} ärenden visas.`);
+    if (!list.loading && list.data) announce(`${casesText(list.data.items.length)} visas.`, { quiet: true });
   }, [list.loading]); // once per completed search
 
   const search = query.toString();
@@ -60,13 +62,13 @@ export function CaseListPage() {
       }
     >
       <form class="filters" onSubmit={filter} aria-label="Filtrera ärenden">
-        <SelectField id="filter-fas" label="Fas" value={phase} onValue={setPhase} optional placeholder="Alla faser" options={Object.entries(PHASES)} />
+        <SelectField id="filter-fas" label="Fas" value={phase} onValue={setPhase} filter placeholder="Alla faser" options={Object.entries(PHASES)} />
         <SelectField
           id="filter-frigivning"
           label="Frigivning"
           value={within}
           onValue={setWithin}
-          optional
+          filter
           placeholder="När som helst"
           options={Object.entries(WITHIN).map(([k, v]) => [k, v.text] as const)}
         />
@@ -75,7 +77,7 @@ export function CaseListPage() {
           label="Glapp"
           value={gaps}
           onValue={setGaps}
-          optional
+          filter
           placeholder="Med eller utan glapp"
           options={[
             ['ja', 'Bara ärenden med glapp'],
@@ -95,7 +97,7 @@ export function CaseListPage() {
           <div class="table-wrap">
             <table>
               <caption>
-                {items.length} ärenden{applied.within ? `, frigivning ${WITHIN[applied.within]?.text}` : ''}
+                {casesText(items.length)}{applied.within ? `, frigivning ${WITHIN[applied.within]?.text}` : ''}
                 {applied.phase ? `, fas ${label(PHASES, applied.phase).toLowerCase()}` : ''}
                 {applied.gaps === 'ja' ? ', med glapp' : applied.gaps === 'nej' ? ', utan glapp' : ''}
               </caption>

@@ -5,7 +5,7 @@ import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, Time } from '../components/ui';
 import { formatDate, formatDateTime } from '../format';
 import {
-  AREAS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, RISK_LEVELS, label,
+  AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, RISK_LEVELS, label,
 } from '../labels';
 import { Link } from '../router';
 import type { CaseView, EventView, Intervention } from '../types';
@@ -121,7 +121,7 @@ function PlanTable({ view, send, canEdit }: { view: CaseView; send: CaseActionPr
                     <Time iso={i.completedAt} withTime />
                   </span>
                 ) : null}
-                {i.reason ? <span class="muted block">Skäl: {i.reason}</span> : null}
+                {i.reason ? <span class="muted block">Skäl: {i.status === 'cancelled' ? (CANCEL_REASONS[i.reason] ?? i.reason) : i.reason}</span> : null}
                 {i.note ? <span class="muted block">Anteckning: {i.note}</span> : null}
               </td>
               <td>
@@ -137,7 +137,15 @@ function PlanTable({ view, send, canEdit }: { view: CaseView; send: CaseActionPr
   );
 }
 
-function eventSummary(e: EventView, view: CaseView, agencyName: (id: string | null) => string): string {
+/** An acknowledgement or resolution names only its alert: say which, from the event that raised it. */
+function alertText(alertId: unknown, all: EventView[], agencyName: (id: string | null) => string): string {
+  const raised = all.find((x) => x.type === 'AlertRaised' && (x.data as Record<string, unknown>).alertId === alertId);
+  if (!raised) return '';
+  const r = raised.data as Record<string, unknown>;
+  return `Nivå ${String(r.level)} till ${agencyName(typeof r.agencyId === 'string' ? r.agencyId : null)}: ${label(GAP_KINDS, String(r.kind))}`;
+}
+
+function eventSummary(e: EventView, view: CaseView, all: EventView[], agencyName: (id: string | null) => string): string {
   const d = e.data as Record<string, unknown>;
   const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
   const title = () => view.interventions.find((i) => i.interventionId === s('interventionId'))?.title ?? s('title') ?? s('interventionId');
@@ -166,7 +174,14 @@ function eventSummary(e: EventView, view: CaseView, agencyName: (id: string | nu
     case 'InterventionWaived':
       return `${title()}: ${s('reason')}`;
     case 'InterventionCancelled':
-      return title();
+      return `${title()}${CANCEL_REASONS[s('reason')] ? `: ${CANCEL_REASONS[s('reason')]}` : ''}`;
+    case 'FollowUpCompleted':
+      return s('note');
+    case 'FollowUpCancelled':
+      return CANCEL_REASONS[s('reason')] ?? '';
+    case 'AlertAcknowledged':
+    case 'AlertResolved':
+      return alertText(d.alertId, all, agencyName);
     case 'FollowUpScheduled':
       return `Senast ${formatDateTime(s('dueAt'))}, ${agencyName(s('agencyId') || null)}`;
     case 'ReminderSent':
@@ -412,7 +427,7 @@ export function CasePage({ caseId }: { caseId: string }) {
                       </td>
                       <td>{EVENT_TYPES[e.type] ?? e.type}</td>
                       <td>{actorText(e.actor, agencyName)}</td>
-                      <td>{eventSummary(e, c, agencyName)}</td>
+                      <td>{eventSummary(e, c, events.data?.items ?? [], agencyName)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -24,6 +24,9 @@ function Figure({ label: text, value, note }: { label: string; value: string; no
   );
 }
 
+/** Gaps of the case as a whole (no successor, no plan, no meeting) have no area of their own. */
+const areaName = (k: string) => (k === 'case' ? 'Ärendet som helhet' : label(AREAS, k));
+
 /** Brå's "synliggör resultaten": the leaders' figures from GET /v1/metrics/summary. */
 export function FiguresPage() {
   const { agencyName, announce } = useApp();
@@ -73,9 +76,8 @@ export function FiguresPage() {
           <div class="columns">
             <section aria-labelledby="rubrik-faser" class="panel">
               <h2 id="rubrik-faser">Ärenden</h2>
-              <BarChart id="diagram-faser" title="Ärenden per fas" bars={Object.keys(PHASES).map((p) => ({ label: label(PHASES, p), value: m.casesByPhase[p] ?? 0 }))} />
+              <BarChart title="Ärenden per fas" category="Fas" bars={Object.keys(PHASES).map((p) => ({ label: label(PHASES, p), value: m.casesByPhase[p] ?? 0 }))} />
               <BarChart
-                id="diagram-frigivningar"
                 title="Kommande frigivningar"
                 partLabel="utan glapp"
                 bars={[
@@ -85,7 +87,6 @@ export function FiguresPage() {
               />
               {m.releasesWithin12WeeksInPlace ? (
                 <BarChart
-                  id="diagram-pa-plats"
                   title="Frigivningar inom 12 veckor med insatsen på plats"
                   bars={[
                     { label: 'Boende', value: m.releasesWithin12WeeksInPlace.boende },
@@ -97,11 +98,12 @@ export function FiguresPage() {
             </section>
             <section aria-labelledby="rubrik-glapp" class="panel">
               <h2 id="rubrik-glapp">Öppna glapp</h2>
-              <BarChart id="diagram-glapp-myndighet" title="Öppna glapp per myndighet" bars={bars(m.openGapsByAgency, (k) => agencyName(k))} empty="Inga öppna glapp." />
-              <BarChart id="diagram-glapp-omrade" title="Öppna glapp per behovsområde" bars={bars(m.openGapsByArea, (k) => label(AREAS, k))} empty="Inga öppna glapp." />
+              <BarChart title="Öppna glapp per myndighet" category="Myndighet" bars={bars(m.openGapsByAgency, (k) => agencyName(k))} empty="Inga öppna glapp." />
+              <BarChart title="Öppna glapp per behovsområde" category="Behovsområde" bars={bars(m.openGapsByArea, areaName)} empty="Inga öppna glapp." />
               <BarChart
-                id="diagram-median"
                 title="Mediantid från tilldelning till klar insats (dagar)"
+                category="Myndighet"
+                measure="Mediantid i dagar"
                 unit=" d"
                 bars={bars(m.medianDaysToCompleteByAgency, (k) => agencyName(k))}
                 empty="Inga klara insatser ännu."

@@ -100,6 +100,12 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
           <section aria-labelledby="rubrik-utveckling" class="panel">
             <h2 id="rubrik-utveckling">Logga in i utvecklingsläge</h2>
             <p class="hint">API:et körs i utvecklingsläge: välj vem du vill vara.</p>
+            {dev.agencies.length === 0 ? (
+              <Notice kind="warning">
+                Det finns inga myndigheter i katalogen än. Som administratör kan du logga in ändå; de andra rollerna hör till en myndighet, och en administratör
+                registrerar myndigheter med <code>PUT /v1/agencies/&#123;id&#125;</code> (se README).
+              </Notice>
+            ) : null}
             <form onSubmit={devSignIn} noValidate>
               <RadioGroup
                 id="inloggning-roll"

@@ -154,7 +154,7 @@ export function TasksPage() {
   return (
     <Page title={`Uppgifter för ${agencyName(session.agencyId)}`}>
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Visa uppgifter">
-        <SelectField id="uppgifter-visa" label="Visa" value={filter} onValue={(v) => setFilter(v as Filter)} options={Object.entries(FILTERS)} />
+        <SelectField id="uppgifter-visa" label="Visa" filter value={filter} onValue={(v) => setFilter(v as Filter)} options={Object.entries(FILTERS)} />
         <Button type="button" kind="secondary" onClick={() => void list.reload().then(() => announce('Uppgifterna är uppdaterade.'))}>
           Uppdatera
         </Button>
