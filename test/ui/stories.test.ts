@@ -1,0 +1,163 @@
+import { expectNoAxeViolations } from './support/axe';
+import { swedishDate, swedishDatePlus } from './support/dates';
+import { coordinatorToken, KVV, openCaseDueIn, SOT } from './support/seed';
+import { signIn } from './support/sign-in';
+import { startUiTestStack, type UiTestStack } from './support/ui-stack';
+
+/*
+ * The three users' stories in a real browser, on the real stack. On the way, every page (and
+ * each state worth a look: errors shown, forms open, a gap, an alert) is checked against WCAG
+ * 2.1 A/AA with axe-core: sign-in, case list, open-case form, case page, figures, task inbox,
+ * alerts, and the pages for a forbidden or unknown address. One file, so the stack and the
+ * browser start once.
+ */
+
+let s: UiTestStack;
+beforeAll(async () => {
+  s = await startUiTestStack();
+}, 90_000);
+afterAll(async () => {
+  await s?.close();
+});
+afterEach(() => {
+  expect(s.pageErrors).toEqual([]);
+});
+
+test('a coordinator signs in, opens a case through the form, is told which field is wrong, and sees the plan', async () => {
+  const page = await s.newPage();
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
+  await page.locator('#inloggning-namn-fel').waitFor();
+  await expectNoAxeViolations(page, 'the sign-in page with errors');
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  await page.getByText('Inga ärenden matchar filtret.').waitFor();
+
+  await page.getByRole('link', { name: 'Öppna nytt ärende' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Öppna nytt ärende' }).waitFor();
+  await expectNoAxeViolations(page, 'the open-case form');
+
+  const release = swedishDatePlus(60);
+  await page.getByLabel('Namn', { exact: true }).fill('Test Testsson');
+  await page.getByLabel('Folkbokföringskommun (kommunkod)').fill('148');
+  await page.getByLabel('Planerad frigivning').fill(release);
+  await page.getByRole('radio', { name: 'Medel' }).check();
+  await page.getByRole('checkbox', { name: 'Boende' }).check();
+  await page.getByRole('checkbox', { name: SOT.name }).check();
+  await page.getByRole('checkbox', { name: 'Arbetsförmedlingen' }).check();
+  await page.getByRole('button', { name: 'Öppna ärendet' }).click();
+
+  // The error sits next to the field it is about, tied to it for a screen reader, and nothing is sent.
+  const municipality = page.getByLabel('Folkbokföringskommun (kommunkod)');
+  const fieldError = page.locator('#arende-kommun-fel');
+  await fieldError.waitFor();
+  await expect(fieldError.textContent()).resolves.toMatch(/\S/);
+  await expect(municipality.getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(municipality.getAttribute('aria-describedby')).resolves.toContain('arende-kommun-fel');
+  await expect(page.locator('.field-invalid').count()).resolves.toBe(1);
+  await expectNoAxeViolations(page, 'the open-case form showing an error');
+  const coordinator = await coordinatorToken(s);
+  await expect(s.call('GET', '/v1/cases', { token: coordinator })).resolves.toMatchObject({ body: { items: [] } });
+
+  await municipality.fill('1480');
+  await page.getByRole('button', { name: 'Öppna ärendet' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Test Testsson' }).waitFor();
+  expect(page.url()).toMatch(/\/arenden\/[^/]+$/);
+
+  // The plan the API filled from the default policy, as the page shows it.
+  const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+  const opened = await s.call('GET', `/v1/cases/${caseId}`, { token: coordinator });
+  expect(opened.status).toBe(200);
+  const housing = opened.body.interventions.find((i: { area: string }) => i.area === 'boende');
+  expect(housing).toMatchObject({ agencyId: SOT.agencyId, status: 'planned' });
+  const plan = page.getByRole('table', { name: /Insatser i planen/ });
+  const row = await plan.getByRole('row', { name: /Bostad ordnad/ }).textContent();
+  expect(row).toContain(SOT.name);
+  expect(row).toContain('Planerad');
+  expect(row).toContain(swedishDate(housing.dueAt));
+  await expect(plan.getByRole('row', { name: /Kontakt med Arbetsförmedlingen/ }).textContent()).resolves.toContain('Arbetsförmedlingen');
+  // Release is counted from 08.00 Swedish time, whatever the browser's own zone (UTC here).
+  await expect(page.locator('.facts').first().textContent()).resolves.toContain(`${release} 08:00`);
+  for (const summary of await page.locator('summary').all()) await summary.click();
+  await expectNoAxeViolations(page, 'the case page with every action form open');
+
+  // The list's filters go to the API: no gaps yet, and a release within 12 weeks.
+  await page.getByRole('link', { name: 'Ärenden', exact: true }).click();
+  await page.getByRole('link', { name: 'Test Testsson' }).waitFor();
+  await page.getByLabel('Glapp').selectOption({ label: 'Bara ärenden med glapp' });
+  await page.getByRole('button', { name: 'Filtrera' }).click();
+  await page.getByText('Inga ärenden matchar filtret.').waitFor();
+  await page.getByLabel('Glapp').selectOption({ label: 'Bara ärenden utan glapp' });
+  await page.getByLabel('Frigivning').selectOption({ label: 'inom 12 veckor' });
+  await page.getByRole('button', { name: 'Filtrera' }).click();
+  await page.getByRole('table', { name: /1 ärende, frigivning inom 12 veckor, utan glapp/ }).getByRole('link', { name: 'Test Testsson' }).waitFor();
+  await expectNoAxeViolations(page, 'the filtered case list');
+
+  await page.getByRole('link', { name: 'Statistik' }).click();
+  await expect(page.getByRole('table', { name: 'Ärenden per fas' }).getByRole('row', { name: /Anstalt/ }).textContent()).resolves.toMatch(/Anstalt\s*1\b/);
+  await expectNoAxeViolations(page, 'the figures');
+});
+
+test('the agency finds the task in its inbox and completes it', async () => {
+  const { caseId } = await openCaseDueIn(s, { name: 'Kim Karlsson', dueInSeconds: 7 * 86_400, key: 'agency' });
+  const page = await s.newPage();
+  await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });
+  await page.getByRole('heading', { level: 1, name: `Uppgifter för ${SOT.name}` }).waitFor();
+  const task = page.getByRole('article').filter({ hasText: 'Kim Karlsson' });
+  await task.getByRole('heading', { name: /Bostad ordnad/ }).waitFor();
+  await expectNoAxeViolations(page, 'the task inbox');
+
+  await task.getByRole('button', { name: /Slutför/ }).click();
+  await task.getByLabel(/Anteckning/).fill('Hyreskontrakt påskrivet');
+  await expectNoAxeViolations(page, 'the task inbox with the completion form open');
+  await task.getByRole('button', { name: 'Bekräfta att det är klart' }).click();
+  await page.getByRole('status').getByText(/är klar/).waitFor();
+  await task.waitFor({ state: 'detached' });
+
+  const after = await s.call('GET', `/v1/cases/${caseId}`, { token: await coordinatorToken(s) });
+  expect(after.body.interventions).toEqual([expect.objectContaining({ status: 'completed', note: 'Hyreskontrakt påskrivet' })]);
+  await page.getByRole('combobox', { name: 'Visa' }).selectOption({ label: 'Klara' });
+  await page.getByRole('article').filter({ hasText: 'Kim Karlsson' }).getByText('Klar', { exact: true }).waitFor();
+});
+
+test('after a deadline passes the supervisor sees the alert appear live, acknowledges it and follows it to the case', async () => {
+  const page = await s.newPage();
+  await signIn(page, { role: 'Enhetschef', agency: SOT.name, name: 'Sara Sjöberg' });
+  await page.getByRole('heading', { level: 1, name: `Larm för ${SOT.name}` }).waitFor();
+  await page.getByText('ansluten, nya larm visas direkt').waitFor();
+  await expectNoAxeViolations(page, 'the alerts page without alerts');
+  // Survives only as long as the page is not reloaded.
+  await page.evaluate('window.__sameDocument = true');
+
+  const { caseId } = await openCaseDueIn(s, { name: 'Lo Lindqvist', dueInSeconds: 3, key: 'supervisor' });
+  const alert = page.getByRole('article').filter({ hasText: 'Lo Lindqvist' });
+  await alert.waitFor({ timeout: 45_000 });
+  await expect(page.evaluate('window.__sameDocument')).resolves.toBe(true);
+  await expect(alert.getByRole('heading').textContent()).resolves.toMatch(/Nivå 1.*Insats inte klar i tid/);
+  await expectNoAxeViolations(page, 'the alerts page with an open alert');
+
+  await alert.getByRole('button', { name: /Kvittera/ }).click();
+  const acknowledgedAlert = page.getByRole('region', { name: /Kvitterade/ }).getByRole('article').filter({ hasText: 'Lo Lindqvist' });
+  await acknowledgedAlert.waitFor();
+  await expect(page.getByRole('button', { name: /Kvittera/ }).count()).resolves.toBe(0);
+  const supervisor = await s.token({ sub: 'sara', role: 'supervisor', agencyId: SOT.agencyId });
+  const acknowledged = await s.call('GET', '/v1/alerts?status=acknowledged', { token: supervisor });
+  expect(acknowledged.body.items).toEqual([expect.objectContaining({ caseId, kind: 'intervention_overdue', level: 1, status: 'acknowledged' })]);
+  await expectNoAxeViolations(page, 'the alerts page with an acknowledged alert');
+
+  await acknowledgedAlert.getByRole('link', { name: 'Lo Lindqvist' }).click();
+  await page.getByRole('heading', { name: /Öppna glapp/ }).waitFor();
+  await expect(page.getByRole('table', { name: /Insatser i planen/ }).getByRole('row', { name: /Bostad ordnad/ }).textContent()).resolves.toContain('Försenad');
+  await expectNoAxeViolations(page, 'a case with an overdue intervention');
+});
+
+test('an address the role may not open, or that leads nowhere, says so', async () => {
+  const page = await s.newPage();
+  await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });
+  await page.goto('/larm');
+  await page.getByRole('heading', { level: 1, name: 'Ingen behörighet' }).waitFor();
+  await expectNoAxeViolations(page, 'the forbidden page');
+  await page.goto('/finns-inte');
+  await page.getByRole('heading', { level: 1, name: 'Sidan finns inte' }).waitFor();
+  await expectNoAxeViolations(page, 'the not-found page');
+});
