@@ -44,11 +44,16 @@ function run(label: string, args: string[]): Promise<void> {
   });
 }
 
+export interface BuildOptions {
+  /** False when the caller has just type-checked ui/ itself (npm test), to spare a second run. */
+  typeCheck?: boolean;
+}
+
 /** Type-checks ui/ and builds it to ui/dist. Throws when either fails. */
-export async function buildUi(log: (line: string) => void = (l) => console.error(l)): Promise<void> {
+export async function buildUi(log: (line: string) => void = (l) => console.error(l), opts: BuildOptions = {}): Promise<void> {
   const started = Date.now();
   const bin = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
-  await run('type-check of ui/', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
+  if (opts.typeCheck !== false) await run('type-check of ui/', [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
   await run('vite build', [bin('vite', 'bin/vite.js'), 'build', '--logLevel', 'warn']);
   log(`web interface built to ui/dist in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -57,11 +62,11 @@ export async function buildUi(log: (line: string) => void = (l) => console.error
  * Builds the UI when ui/dist is missing or stale. With `strict` a failed build throws (tests);
  * without, it is reported and the API starts anyway, serving a "not built" page at `/`.
  */
-export async function ensureUiBuilt(log: (line: string) => void = (l) => console.error(l), opts: { strict?: boolean } = {}): Promise<boolean> {
+export async function ensureUiBuilt(log: (line: string) => void = (l) => console.error(l), opts: BuildOptions & { strict?: boolean } = {}): Promise<boolean> {
   if (!uiBuildIsStale()) return true;
   log('building the web interface (ui/src → ui/dist)…');
   try {
-    await buildUi(log);
+    await buildUi(log, opts);
     return true;
   } catch (err) {
     if (opts.strict) throw err;

@@ -7,6 +7,7 @@ import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
 import { runWorker } from '../worker/run-worker';
 import { startDevServer } from './dev-server';
+import { ensureUiBuilt } from './build-ui';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
@@ -14,8 +15,9 @@ const say = (line: string) => console.error(`[start] ${line}`);
 
 /**
  * `npm start`: the whole local stack in one process tree. Temporal dev server (unless
- * TEMPORAL_ADDRESS), PostgreSQL (embedded unless DATABASE_URL), worker and API. Ctrl-C stops
- * all of them in reverse order; data stays in DATA_DIR for the next start.
+ * TEMPORAL_ADDRESS), PostgreSQL (embedded unless DATABASE_URL), worker, and the API serving the
+ * web interface, built first when ui/dist is missing or stale. Ctrl-C stops all of them in
+ * reverse order; data stays in DATA_DIR for the next start.
  */
 async function main() {
   const started = Date.now();
@@ -37,6 +39,8 @@ async function main() {
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
 
   try {
+    // Built while Temporal and PostgreSQL start; a failed build still lets the API start.
+    const uiBuilt = ensureUiBuilt(say);
     const [temporalAddress, databaseUrl] = await Promise.all([
       (async () => {
         if (env.TEMPORAL_ADDRESS) return env.TEMPORAL_ADDRESS;
@@ -67,9 +71,11 @@ async function main() {
       say(`worker stopped: ${String(e)}`);
       void stopAll(1);
     });
+    const built = await uiBuilt;
     const api = await startApi(env, { pool, temporalAddress });
     stops.push(() => api.close());
-    say(`API on ${api.url} (docs ${api.url}/docs) — ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
+    const ui = built ? `web interface on ${api.url}/` : `web interface NOT built (see above; ${api.url}/ says so)`;
+    say(`API on ${api.url} (docs ${api.url}/docs), ${ui} — ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
   } catch (err) {
     say(err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err));
     await stopAll(1);
