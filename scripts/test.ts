@@ -42,7 +42,8 @@ function ensureChromium(): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const started = Date.now();
   if (step('apt-get update', 'apt-get', ['update'], env) !== 0) cannot('apt-get update failed (are the Debian package mirrors reachable?)');
-  if (step('apt-get install -y chromium', 'apt-get', ['install', '-y', 'chromium'], env) !== 0) cannot('apt-get install -y chromium failed');
+  // A fresh machine may still be running its own first apt job: wait for the lock, don't fail on it.
+  if (step('apt-get install -y chromium', 'apt-get', ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', 'chromium'], env) !== 0) cannot('apt-get install -y chromium failed');
   if (!existsSync(CHROMIUM_PATH)) cannot(`the package installed, but there is still nothing at ${CHROMIUM_PATH}`);
   console.error(`  Chromium installed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }
