@@ -2,17 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from '../domain/commands';
 import { policyBodySchema } from '../domain/policy';
 import { caseWorkflowId } from '../workflows/messages';
-import { commandRequest, type BenchContext } from './context';
+import { commandRequest, DAY, retried, type BenchContext } from './context';
 import { startProfile } from './profile';
 import { progress, say } from './progress';
 import { inPool, round, sleep, summarize } from './stats';
 
 /**
- * Phase 2, timer precision under load: many deadlines falling due within one minute. Cases are
- * opened (through Temporal) with their housing intervention due at moments spread evenly over
- * the window, all after the last opening; nothing else in the policy falls due during the
- * bench (no reminders, level 2 a day later, release a day after the deadline), so the window
- * carries exactly one level-1 `intervention_overdue` alert per case.
+ * Phase 2, timer precision under load: many deadlines falling due within one minute. First N
+ * cases are opened (through Temporal) with their housing intervention due a month ahead. Then
+ * each gets a new release date (`set_release_date`, as a coordinator would send it) that puts
+ * the deadline at a moment in the window; the moments are spread evenly, in the order the
+ * commands are sent, and the window starts late enough for every command to be through before
+ * its deadline (from the opening rate just measured, which is the slower command, with margin),
+ * whatever else the machine is doing. Nothing else in the policy falls due during the bench (no
+ * reminders, level 2 a day later, release a day after the deadline), so the window carries
+ * exactly one level-1 `intervention_overdue` alert per case. A case whose command came back
+ * less than a second before its deadline would measure the command, not the timer: left out,
+ * and counted in the notes.
  *
  * Visible = the alert row exists in the read model. Found by polling `alert_changes` (a cheap
  * incremental read) every POLL_MS; a row first seen by a poll started at t became visible at or
@@ -89,40 +95,54 @@ async function timerBreakdown(ctx: BenchContext, sample: { caseId: string; dueAt
   };
 }
 
-export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSecond: number }): Promise<AlertLatenessResult> {
+export async function alertLatenessPhase(ctx: BenchContext): Promise<AlertLatenessResult> {
   const { stack } = ctx;
   const n = ctx.quick ? 150 : 1000;
   const windowS = ctx.quick ? 20 : 60;
   const concurrency = 20;
-  // An opening costs about as much as one lifecycle update; leave room for a slower machine.
-  const openSeconds = n / Math.max(1, opts.updatesPerSecond);
-  const headStartMs = Math.round((openSeconds * 1.6 + 10) * 1000);
-  const firstDue = Date.now() + headStartMs;
-  const cases = Array.from({ length: n }, (_, k) => {
-    const dueAt = firstDue + Math.round((k * windowS * 1000) / n);
-    const caseId = `alert-${randomUUID()}`;
+  const releaseAt = (dueAt: number) => new Date(dueAt + DUE_BEFORE_RELEASE_S * 1000).toISOString();
+  const cases = Array.from({ length: n }, () => ({ caseId: `alert-${randomUUID()}`, dueAt: 0, armedAt: 0 }));
+
+  const failures: { retries: number; firstError?: string } = { retries: 0 };
+  const openBar = progress('alertLateness: open', n);
+  const openStarted = performance.now();
+  await inPool(cases, concurrency, async (c) => {
     const open: Command = {
-      type: 'open_case', caseId, client: { municipality: '1480' }, phase: 'anstalt',
-      admittedAt: new Date(Date.now() - 3600_000).toISOString(),
-      expectedReleaseAt: new Date(dueAt + DUE_BEFORE_RELEASE_S * 1000).toISOString(),
+      type: 'open_case', caseId: c.caseId, client: { municipality: '1480' }, phase: 'anstalt',
+      admittedAt: new Date(Date.now() - 3600_000).toISOString(), expectedReleaseAt: releaseAt(Date.now() + 30 * DAY),
       riskLevel: 'low', needs: [], consent: { agencyIds: ['sot-1480', 'frv-gbg'] },
       responsibility: { successorAgencyId: 'frv-gbg' },
       policy: { policyId: 'bench-alerts', version: 1, body: ALERT_POLICY },
     };
-    return { caseId, dueAt, open, openedAt: 0 };
+    const req = commandRequest(open);
+    await retried('alertLateness: opening a case', () => stack.journeys.open(c.caseId, req), failures);
+    openBar.tick();
   });
-  say(`alertLateness: opening ${n} cases, deadlines spread over ${windowS} s starting in ${(headStartMs / 1000).toFixed(0)} s`);
-  const bar = progress('alertLateness: open', n);
+  const openSeconds = (performance.now() - openStarted) / 1000;
+  openBar.done(`${n} opened in ${openSeconds.toFixed(1)} s`);
+
+  // A release-date change is an update of a running workflow, cheaper than an opening.
+  const headStartMs = Math.round((openSeconds * 1.5 + 15) * 1000);
+  const firstDue = Date.now() + headStartMs;
+  cases.forEach((c, k) => {
+    c.dueAt = firstDue + Math.round((k * windowS * 1000) / n);
+  });
+  say(`alertLateness: moving ${n} deadlines into ${windowS} s starting in ${(headStartMs / 1000).toFixed(0)} s`);
+  const armBar = progress('alertLateness: set deadlines', n);
+  const armStarted = performance.now();
+  // inPool takes the items in order: the earliest deadlines are sent first.
   await inPool(cases, concurrency, async (c) => {
-    await stack.journeys.open(c.caseId, commandRequest(c.open));
-    c.openedAt = Date.now();
-    bar.tick();
+    const req = commandRequest({ type: 'set_release_date', expectedReleaseAt: releaseAt(c.dueAt), reason: 'bench' });
+    await retried('alertLateness: setting a deadline', () => stack.journeys.send(c.caseId, req), failures);
+    c.armedAt = Date.now();
+    armBar.tick();
   });
-  bar.done();
-  const lateOpened = cases.filter((c) => c.openedAt > c.dueAt - 1000);
-  if (lateOpened.length > 0) say(`alertLateness: ${lateOpened.length} cases were opened less than 1 s before their deadline; left out`);
-  const measured = new Map(cases.filter((c) => c.openedAt <= c.dueAt - 1000).map((c) => [c.caseId, c]));
-  if (measured.size === 0) throw new Error('alertLateness: every case was opened too late; the machine is slower than estimated');
+  const armSeconds = (performance.now() - armStarted) / 1000;
+  armBar.done(`${n} set in ${armSeconds.toFixed(1)} s`);
+  const lateArmed = cases.filter((c) => c.armedAt > c.dueAt - 1000);
+  if (lateArmed.length > 0) say(`alertLateness: ${lateArmed.length} deadlines were set less than 1 s before they fell due; left out`);
+  const measured = new Map(cases.filter((c) => c.armedAt <= c.dueAt - 1000).map((c) => [c.caseId, c]));
+  if (measured.size === 0) throw new Error('alertLateness: every deadline was set too late; the machine is slower than estimated');
 
   const profile = startProfile(ctx.profileTargets(), { databaseUrl: stack.databaseUrl });
   const visible: number[] = [];
@@ -163,10 +183,14 @@ export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSe
   const sample = [...measured.values()].filter((c) => visibleAt.has(c.caseId));
   const breakdown = await timerBreakdown(ctx, sample.filter((_, k) => k % Math.max(1, Math.floor(sample.length / BREAKDOWN_SAMPLE)) === 0), visibleAt);
   ctx.detail('alertLateness', {
-    windowSeconds: windowS, pollMs: POLL_MS, opened: n, leftOutOpenedLate: lateOpened.length, missingAfter60s: missing,
+    windowSeconds: windowS, pollMs: POLL_MS, cases: n, openSeconds: round(openSeconds, 1), setDeadlinesSeconds: round(armSeconds, 1),
+    headStartSeconds: round(headStartMs / 1000, 1), commandRetries: failures.retries,
+    ...(failures.firstError ? { firstCommandError: failures.firstError } : {}), leftOutSetLate: lateArmed.length, missingAfter60s: missing,
     visibleMinusDue: v, raisedAtMinusSince: rs, raisedBeforeDue: early, breakdown,
   });
-  ctx.note('alertLateness', `${n} deadlines over ${windowS} s (${(n / windowS).toFixed(1)}/s), one level-1 alert each; ` +
+  ctx.note('alertLateness', `${n} deadlines over ${windowS} s (${(n / windowS).toFixed(1)}/s), one level-1 alert each, set by ` +
+    `set_release_date on ${n} open cases (${concurrency} in flight, ${armSeconds.toFixed(0)} s for all; the last came back ` +
+    `${((cases.at(-1)!.dueAt - cases.at(-1)!.armedAt) / 1000).toFixed(0)} s before its deadline); ` +
     `visible = first poll (every ${POLL_MS} ms) of the read model that shows the row. raised_at − since: ` +
     `p50 ${rs.p50Ms.toFixed(0)} ms, p99 ${rs.p99Ms.toFixed(0)} ms, max ${rs.maxMs.toFixed(0)} ms. ` +
     `From ${breakdown.cases} cases' histories: the timer was set to fire p50 ${breakdown.timerTargetMinusDue.p50Ms.toFixed(0)} ms / ` +
@@ -175,6 +199,6 @@ export async function alertLatenessPhase(ctx: BenchContext, opts: { updatesPerSe
     `p99 ${breakdown.armingTaskMs.p99Ms.toFixed(0)} ms), the server fired it p50 ${breakdown.firedMinusTarget.p50Ms.toFixed(0)} ms after that, ` +
     `and the alert was visible p50 ${breakdown.visibleMinusFired.p50Ms.toFixed(0)} ms / p99 ${breakdown.visibleMinusFired.p99Ms.toFixed(0)} ms after the timer fired` +
     `${missing > 0 ? `; ${missing} alerts not seen within 60 s of the last deadline (left out of the figures)` : ''}` +
-    `${lateOpened.length > 0 ? `; ${lateOpened.length} cases opened too late to measure` : ''}.`);
+    `${lateArmed.length > 0 ? `; ${lateArmed.length} deadlines set too late to measure` : ''}.`);
   return { n: seen.size, p50Ms: round(v.p50Ms, 1), p99Ms: round(v.p99Ms, 1), maxMs: round(v.maxMs, 1) };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import type { Person } from '../domain/actor';
 import type { Command } from '../domain/commands';
 import type { CommandRequest } from '../workflows/messages';
@@ -30,3 +31,25 @@ export function commandRequest(command: Command, actor: Person = coordinatorActo
 
 export const isoIn = (ms: number, from = Date.now()) => new Date(from + ms).toISOString();
 export const DAY = 86_400_000;
+
+/**
+ * For set-up steps that open many cases (not for timed throughput): retries a failed call up to
+ * `attempts` times, 1 s apart, describing the first failure in full (a multi-operation failure
+ * carries the reason per operation in its details). A retried opening with the same request id
+ * is idempotent. Counts retries in `counter` so the phase can report them.
+ */
+export async function retried<T>(label: string, fn: () => Promise<T>, counter: { retries: number; firstError?: string }, attempts = 3): Promise<T> {
+  for (let k = 1; ; k++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (k >= attempts) throw err;
+      counter.retries += 1;
+      if (counter.firstError === undefined) {
+        counter.firstError = inspect(err, { depth: 8, breakLength: Infinity }).slice(0, 4000);
+        process.stderr.write(`[bench] ${label} failed, retrying (reported once): ${counter.firstError}\n`);
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

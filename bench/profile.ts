@@ -109,6 +109,8 @@ export function startProfile(targets: ProfileTargets, opts: { databaseUrl?: stri
     const url = opts.databaseUrl;
     lock = (async () => {
       const c = new Client({ connectionString: url, application_name: 'bench-profiler' });
+      // The stack may go away while sampling (a failed phase, Ctrl-C): an error then is expected.
+      c.on('error', () => undefined);
       await c.connect();
       let samples = 0;
       let held = 0;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { JourneyClient } from '../api/journey-client';
-import { commandRequest, DAY, type BenchContext } from './context';
+import { commandRequest, DAY, retried, type BenchContext } from './context';
 import { openCaseCommand } from './lifecycle';
 import { startProfile } from './profile';
 import { progress, say } from './progress';
@@ -40,13 +40,15 @@ export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemory
     const curve: { cases: number; rssMiB: number; heapMiB: number }[] = [{ cases: 0, rssMiB: round(mib(idle.rss)), heapMiB: round(mib(idle.heapUsed)) }];
     const every = Math.max(50, Math.round(n / 20));
     let opened = 0;
+    const failures: { retries: number; firstError?: string } = { retries: 0 };
     let sampling = Promise.resolve();
     const profile = startProfile(ctx.profileTargets(), { databaseUrl: stack.databaseUrl });
     const t = performance.now();
     const bar = progress('workerMemory: open', n);
     await inPool(Array.from({ length: n }), concurrency, async () => {
       const id = `mem-${randomUUID()}`;
-      await journeys.open(id, commandRequest(openCaseCommand(id)));
+      const req = commandRequest(openCaseCommand(id));
+      await retried('workerMemory: opening a case', () => journeys.open(id, req), failures);
       opened += 1;
       bar.tick();
       if (opened % every === 0) {
@@ -74,6 +76,7 @@ export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemory
       settledHeapMiB: round(mib(settled.heapUsed)), maxCachedWorkflows: worker.maxCachedWorkflows, workflowsInCache: cached,
       perCachedWorkflowMiB: round(perCachedMiB, 3), opensPerSecond: round(n / openSeconds, 1), curve,
       workerCpuSecondsPerOpen: round((settled.cpuMs - idle.cpuMs) / 1000 / n, 4),
+      openingRetries: failures.retries, ...(failures.firstError ? { firstOpeningError: failures.firstError } : {}),
       bareEngine: bare,
     });
     ctx.note('workerMemory', `${n.toLocaleString('en')} cases opened through Temporal (${(n / openSeconds).toFixed(1)}/s, ${concurrency} in flight) ` +

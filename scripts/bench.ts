@@ -4,7 +4,7 @@ import path from 'node:path';
 import { alertLatenessPhase } from '../bench/alert-lateness';
 import { apiLatencyPhase } from '../bench/api-latency';
 import type { BenchContext } from '../bench/context';
-import { lifecyclePhase, UPDATES_PER_CASE } from '../bench/lifecycle';
+import { lifecyclePhase } from '../bench/lifecycle';
 import { describeProfile, type PhaseProfile } from '../bench/profile';
 import { say } from '../bench/progress';
 import { projectionLagPhase } from '../bench/projection-lag';
@@ -133,10 +133,7 @@ async function main(): Promise<number> {
     };
 
     if (runs('lifecycle')) results.lifecycle = await timed('lifecycle', () => lifecyclePhase(ctx));
-    if (runs('alertLateness')) {
-      const updatesPerSecond = results.lifecycle ? results.lifecycle.perSecond * UPDATES_PER_CASE : 20;
-      results.alertLateness = await timed('alertLateness', () => alertLatenessPhase(ctx, { updatesPerSecond }));
-    }
+    if (runs('alertLateness')) results.alertLateness = await timed('alertLateness', () => alertLatenessPhase(ctx));
     if (runs('apiLatency')) results.apiLatency = await timed('apiLatency', () => apiLatencyPhase(ctx));
     if (runs('projectionLag')) results.projectionLag = await timed('projectionLag', () => projectionLagPhase(ctx));
     if (runs('workerMemory')) results.workerMemory = await timed('workerMemory', () => workerMemoryPhase(ctx));
