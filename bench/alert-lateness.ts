@@ -185,7 +185,7 @@ export async function alertLatenessPhase(ctx: BenchContext): Promise<AlertLatene
   ctx.detail('alertLateness', {
     windowSeconds: windowS, pollMs: POLL_MS, cases: n, openSeconds: round(openSeconds, 1), setDeadlinesSeconds: round(armSeconds, 1),
     headStartSeconds: round(headStartMs / 1000, 1), commandRetries: failures.retries,
-    ...(failures.firstError ? { firstCommandError: failures.firstError } : {}), leftOutSetLate: lateArmed.length, missingAfter60s: missing,
+    ...(failures.firstError ? { firstCommandError: failures.firstError } : {}), ...(failures.retries > 0 ? { temporalServerLog: stack.serverLog().slice(-20) } : {}), leftOutSetLate: lateArmed.length, missingAfter60s: missing,
     visibleMinusDue: v, raisedAtMinusSince: rs, raisedBeforeDue: early, breakdown,
   });
   ctx.note('alertLateness', `${n} deadlines over ${windowS} s (${(n / windowS).toFixed(1)}/s), one level-1 alert each, set by ` +

@@ -46,10 +46,23 @@ export async function retried<T>(label: string, fn: () => Promise<T>, counter: {
       if (k >= attempts) throw err;
       counter.retries += 1;
       if (counter.firstError === undefined) {
-        counter.firstError = inspect(err, { depth: 8, breakLength: Infinity }).slice(0, 4000);
+        counter.firstError = `${describeGrpcDetails(err)}${inspect(err, { depth: 8, breakLength: Infinity }).slice(0, 3000)}`;
         process.stderr.write(`[bench] ${label} failed, retrying (reported once): ${counter.firstError}\n`);
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
   }
+}
+
+/**
+ * The readable text inside a gRPC error's `grpc-status-details-bin` (a google.rpc.Status whose
+ * details, for Update-with-Start, hold one status per operation with its own message), without
+ * decoding the protobuf: the messages are plain strings in it.
+ */
+function describeGrpcDetails(err: unknown): string {
+  const md = (err as { metadata?: { get?: (key: string) => unknown[] } } | null)?.metadata;
+  const bin = md?.get?.('grpc-status-details-bin')?.[0];
+  if (!Buffer.isBuffer(bin)) return '';
+  const strings = bin.toString('latin1').match(/[\x20-\x7e]{6,}/g) ?? [];
+  return `[status details: ${strings.join(' | ')}] `;
 }

@@ -61,6 +61,8 @@ export interface BenchStack {
   pids: { temporal?: number; postgres?: number };
   startWorker(kind: WorkerChildConfig['kind'], taskQueue: string): Promise<WorkerChild>;
   token(claims: { sub: string; role: string; agencyId?: string }): Promise<string>;
+  /** The last lines the Temporal dev server logged (warnings and errors). */
+  serverLog(): string[];
   close(): Promise<void>;
 }
 
@@ -214,6 +216,12 @@ export async function startBenchStack(): Promise<BenchStack> {
     return closing;
   };
   active = close;
+  // The dev server's own warnings and errors (--log-level warn), the last few, for a failure report.
+  const serverLog: string[] = [];
+  const keepServerLog = (chunk: string) => {
+    for (const line of chunk.split('\n')) if (line.trim()) serverLog.push(line.slice(0, 2000));
+    if (serverLog.length > 200) serverLog.splice(0, serverLog.length - 200);
+  };
 
   try {
     const started = Date.now();
@@ -225,7 +233,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     mkdirSync(bundleDir);
     say(`starting Temporal dev server (:${temporalPort}, in memory) and PostgreSQL (:${pgPort}, ${pgDir}); bundling workflows…`);
     const [temporal, pg, journeyCode, baselineCode] = await Promise.all([
-      startDevServer({ cli: resolveTemporalCli((l) => say(l)), port: temporalPort }).then((s: DevServer) => {
+      startDevServer({ cli: resolveTemporalCli((l) => say(l)), port: temporalPort, log: (l) => keepServerLog(l) }).then((s: DevServer) => {
         stops.push({ label: 'the Temporal dev server', ms: 15_000, stop: () => s.stop() });
         return s;
       }),
@@ -319,6 +327,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       pids: { temporal: findPid(temporalNeedle), postgres: findPid(`-D ${pgDir} -p ${pgPort} `) },
       startWorker,
       token,
+      serverLog: () => [...serverLog],
       close,
     };
   } catch (err) {

@@ -76,7 +76,7 @@ export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemory
       settledHeapMiB: round(mib(settled.heapUsed)), maxCachedWorkflows: worker.maxCachedWorkflows, workflowsInCache: cached,
       perCachedWorkflowMiB: round(perCachedMiB, 3), opensPerSecond: round(n / openSeconds, 1), curve,
       workerCpuSecondsPerOpen: round((settled.cpuMs - idle.cpuMs) / 1000 / n, 4),
-      openingRetries: failures.retries, ...(failures.firstError ? { firstOpeningError: failures.firstError } : {}),
+      openingRetries: failures.retries, ...(failures.firstError ? { firstOpeningError: failures.firstError } : {}), ...(failures.retries > 0 ? { temporalServerLog: stack.serverLog().slice(-20) } : {}),
       bareEngine: bare,
     });
     ctx.note('workerMemory', `${n.toLocaleString('en')} cases opened through Temporal (${(n / openSeconds).toFixed(1)}/s, ${concurrency} in flight) ` +

@@ -146,7 +146,11 @@ async function main(): Promise<number> {
     }
   } catch (err) {
     // After Ctrl-C the phases fail as the stack goes away under them: not worth reporting.
-    if (!interrupted) say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (!interrupted) {
+      say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      const log = stack?.serverLog() ?? [];
+      if (log.length > 0) say(`the Temporal dev server's last ${Math.min(log.length, 40)} log lines:\n${log.slice(-40).join('\n')}`);
+    }
     await closeActiveStack();
     return interrupted ? 130 : 1;
   }
