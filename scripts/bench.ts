@@ -81,6 +81,7 @@ async function main(): Promise<number> {
   const details: Record<string, unknown> = {};
   const profiles: Record<string, PhaseProfile> = {};
   const phaseSeconds: Record<string, number> = {};
+  const failures: Record<string, string> = {};
   try {
     stack = await startBenchStack();
     const s = stack;
@@ -123,13 +124,29 @@ async function main(): Promise<number> {
         say(`${phase}: ${describeProfile(p)}`);
       },
     };
-    const timed = async <T>(phase: Phase, fn: () => Promise<T>): Promise<T> => {
+    /**
+     * Runs one phase. A phase that fails is reported (with the dev server's last log lines) and
+     * left out (its result stays null); the others still run, so a long run is not lost to one
+     * failure. Such a run is written as `-partial` and exits with 1.
+     */
+    const timed = async <T>(phase: Phase, fn: () => Promise<T>): Promise<T | null> => {
       const t = Date.now();
       say(`── ${phase} ──`);
-      const r = await fn();
-      phaseSeconds[phase] = round((Date.now() - t) / 1000, 1);
-      say(`${phase} done in ${phaseSeconds[phase]} s`);
-      return r;
+      try {
+        const r = await fn();
+        phaseSeconds[phase] = round((Date.now() - t) / 1000, 1);
+        say(`${phase} done in ${phaseSeconds[phase]} s`);
+        return r;
+      } catch (err) {
+        if (interrupted) throw err;
+        const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        failures[phase] = text.slice(0, 4000);
+        say(`${phase} failed: ${text}`);
+        const log = s.serverLog();
+        if (log.length > 0) say(`the Temporal dev server's last ${Math.min(log.length, 40)} log lines:\n${log.slice(-40).join('\n')}`);
+        details[`${phase} (Temporal server log)`] = log.slice(-40);
+        return null;
+      }
     };
 
     if (runs('lifecycle')) results.lifecycle = await timed('lifecycle', () => lifecyclePhase(ctx));
@@ -148,8 +165,6 @@ async function main(): Promise<number> {
     // After Ctrl-C the phases fail as the stack goes away under them: not worth reporting.
     if (!interrupted) {
       say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      const log = stack?.serverLog() ?? [];
-      if (log.length > 0) say(`the Temporal dev server's last ${Math.min(log.length, 40)} log lines:\n${log.slice(-40).join('\n')}`);
     }
     await closeActiveStack();
     return interrupted ? 130 : 1;
@@ -181,11 +196,13 @@ async function main(): Promise<number> {
       cpuProfiles: profiles,
       details,
       ...(only ? { onlyPhases: [...only] } : {}),
+      ...(Object.keys(failures).length > 0 ? { failedPhases: failures } : {}),
     },
   };
   const dir = path.join(PROJECT_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${report.date.slice(0, 10)}${only ? '-partial' : quick ? '-quick' : ''}.json`);
+  const partial = only !== null || Object.keys(failures).length > 0;
+  const file = path.join(dir, `${report.date.slice(0, 10)}${partial ? '-partial' : quick ? '-quick' : ''}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
   console.log(`\nGlappfri benchmarks — ${quick ? 'QUICK (reduced) run' : 'full run'}, ${report.date}, ` +
@@ -197,8 +214,9 @@ async function main(): Promise<number> {
   console.log('');
   for (const [phase, p] of Object.entries(profiles)) console.log(`profile ${phase}: ${describeProfile(p)}`);
   if (worst) console.log(`\nworst against its aim: ${report.notes.worstAgainstAim as string}`);
+  for (const phase of Object.keys(failures)) console.log(`\n${phase} FAILED (see above and notes.failedPhases); its result is null`);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
-  return 0;
+  return Object.keys(failures).length > 0 ? 1 : 0;
 }
 
 main().then(
