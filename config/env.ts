@@ -33,7 +33,12 @@ export const envSchema = z.object({
   AUTH_DEV_SECRET: z.string().min(16).default('local-development-only-secret'),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(2000),
+  /**
+   * Cases kept loaded between their tasks. Each costs ≈ 2 MiB (every workflow holds its own copy
+   * of zod and the domain's schemas): 300 keeps a worker near 850 MiB however many cases are
+   * open. A case outside the cache is reloaded from its history when it next wakes (≈ 50 ms CPU).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(300),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Alert delivery (activities/delivery): e-mail is off without SMTP_HOST; webhooks need nothing here.
   SMTP_HOST: z.string().min(1).optional(),
