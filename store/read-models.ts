@@ -20,17 +20,26 @@ const TASK_STATUS: Record<TaskFilter, string[]> = {
   all: ['planned', 'accepted', 'open', 'missed', 'completed', 'declined', 'waived', 'cancelled'],
 };
 
-/** An agency's inbox: its own tasks, for clients whose consent covers it; overdue first. */
+/**
+ * An agency's inbox: its own tasks, for clients whose consent covers it; overdue first, then by
+ * deadline, undated last. For the open filters "overdue" is exactly "due_at <= now()", so the
+ * deadline order alone puts overdue first, and the page is read off tasks_open_by_due
+ * (migration 005) without sorting the agency's open tasks.
+ */
 export async function listTasks(db: Queryable, agencyId: string, filter: TaskFilter, limit = 500) {
+  const openOnly = filter === 'open' || filter === 'overdue';
+  // Never NULL: an undated task is not overdue (a NULL would sort before `true` in DESC order).
+  const overdue = '(t.status = ANY($3) AND coalesce(t.due_at <= now(), false))';
+  const order = openOnly ? 't.due_at ASC NULLS LAST, t.task_id' : `${overdue} DESC, t.due_at ASC NULLS LAST, t.task_id`;
   const r = await db.query(
     `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status,
-            (t.status = ANY($3) AND t.due_at <= now()) AS overdue, ci.name AS client_name, s.expected_release_at
+            ${overdue} AS overdue, ci.name AS client_name, s.expected_release_at
        FROM tasks t
        JOIN case_summaries s ON s.case_id = t.case_id
        LEFT JOIN client_identities ci ON ci.case_id = t.case_id
       WHERE t.agency_id = $1 AND t.status = ANY($2) AND $1 = ANY(s.consent_agency_ids)
         AND ($4::boolean IS FALSE OR t.due_at <= now())
-      ORDER BY (t.status = ANY($3) AND t.due_at <= now()) DESC, t.due_at ASC NULLS LAST, t.task_id
+      ORDER BY ${order}
       LIMIT $5`,
     [agencyId, TASK_STATUS[filter], TASK_STATUS.open, filter === 'overdue', limit],
   );
@@ -44,8 +53,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
     title: t.title as string,
     dueAt: t.due_at ? (t.due_at as Date).toISOString() : null,
     status: t.status as string,
-    // NULL for a task without a due time (an added intervention not tied to the release).
-    overdue: t.overdue === true,
+    overdue: t.overdue as boolean,
     clientName: (t.client_name as string | null) ?? '',
     expectedReleaseAt: t.expected_release_at ? (t.expected_release_at as Date).toISOString() : null,
   }));
