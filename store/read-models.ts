@@ -13,6 +13,7 @@ export async function caseState(db: Queryable, caseId: string): Promise<CaseStat
 
 export type TaskFilter = 'open' | 'overdue' | 'done' | 'all';
 
+/** `open` must equal the status list of the partial index tasks_open_by_due (migration 005). */
 const TASK_STATUS: Record<TaskFilter, string[]> = {
   open: ['planned', 'accepted', 'open', 'missed'],
   overdue: ['planned', 'accepted', 'open', 'missed'],
