@@ -3,6 +3,7 @@ import {
   WorkflowUpdateFailedError, type Client,
 } from '@temporalio/client';
 import type { CaseState } from '../domain/case-state';
+import { commandSchema } from '../domain/commands';
 import { reject, type Rejection } from '../domain/rejection';
 import {
   REJECTED, STORE_UNAVAILABLE, caseWorkflowId, commandUpdate, stateQuery, type CommandRequest, type CommandResult,
@@ -34,6 +35,18 @@ function isUnavailable(err: unknown): boolean {
   return /UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|connect|ServiceError|Connection/i.test(text);
 }
 
+/**
+ * Every command is parsed, and so normalised (trimmed, defaults filled), here at the edge: the
+ * workflow trusts its shape and does not load zod (workflows/legacy-command-schema.ts says why).
+ * Also what keeps a malformed command from any caller out of the case's history.
+ */
+function parsedAtEdge(req: CommandRequest): CommandRequest {
+  const parsed = commandSchema.safeParse(req.command);
+  if (parsed.success) return { ...req, command: parsed.data };
+  const issue = parsed.error.issues[0];
+  throw new CommandRejected(reject('invalid_input', issue?.message ?? 'invalid command', issue?.path.join('.') || undefined));
+}
+
 /** How the API (and tests) talk to client-journey workflows. */
 export class JourneyClient {
   constructor(
@@ -45,7 +58,8 @@ export class JourneyClient {
    * Starts the case's workflow and opens the case in one call. A retry with the same request id
    * reaches the same workflow (deterministic id) and is recognised there: one case, one opening.
    */
-  async open(caseId: string, req: CommandRequest, memo?: Record<string, unknown>): Promise<CommandResult> {
+  async open(caseId: string, raw: CommandRequest, memo?: Record<string, unknown>): Promise<CommandResult> {
+    const req = parsedAtEdge(raw);
     try {
       return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
         args: [req],
@@ -64,7 +78,8 @@ export class JourneyClient {
     }
   }
 
-  async send(caseId: string, req: CommandRequest): Promise<CommandResult> {
+  async send(caseId: string, raw: CommandRequest): Promise<CommandResult> {
+    const req = parsedAtEdge(raw);
     try {
       return await this.client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
         args: [req],

@@ -34,11 +34,10 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   /**
-   * Cases kept loaded between their tasks, ≈ 2 MiB each (every workflow holds its own copy of
-   * zod and the domain's schemas). A case outside the cache is rebuilt from its history when it
-   * wakes, ≈ 50 ms of CPU: with 300, a burst of 1,000 deadlines in a minute made alerts p50
-   * 3.8 s late, with 2,000 0.24 s (bench alertLateness, 2026-11-23). Size it to the cases that
-   * can fall due together.
+   * Cases kept loaded between their tasks, ≈ 0.45 MiB each. A case outside the cache is rebuilt
+   * from its history when it wakes (≈ 25 ms of CPU): with too small a cache a burst of deadlines
+   * is late (300 cases and 1,000 deadlines in a minute: alerts p50 3.8 s late; bench
+   * alertLateness, 2026-11-23). Size it to the cases that can fall due together.
    */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

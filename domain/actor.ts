@@ -11,7 +11,7 @@ export const personSchema = z.object({
 export type Person = z.infer<typeof personSchema>;
 export const actorSchema = z.union([personSchema, z.object({ system: z.literal('schedule') })]);
 export type Actor = z.infer<typeof actorSchema>;
-export const SCHEDULE: Actor = { system: 'schedule' };
+export { SCHEDULE } from './system-actor';
 
 export function isPerson(actor: Actor): actor is Person {
   return 'sub' in actor;

@@ -1,12 +1,14 @@
 import { addDuration } from './duration';
-import { resolveAgency, type Agency } from './agency';
+import type { Agency } from './agency';
+import { resolveAgency } from './agency-resolution';
 import { authorize } from './authorization';
 import type { CaseState, Intervention } from './case-state';
 import type { Command, CommandContext, CommandOf } from './commands';
 import { dueFromRelease, evolve } from './evolve';
 import type { DomainEvent } from './events';
 import { isOpen } from './gaps';
-import { requirementApplies, type PolicyBody } from './policy';
+import type { PolicyBody } from './policy';
+import { requirementApplies } from './requirement-applies';
 import { reject, type Rejection } from './rejection';
 import { isAllowedTransition } from './transitions';
 import type { Area, RiskLevel } from './vocabulary';

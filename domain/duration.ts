@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * ISO 8601 durations as used in policy data (`P30D`, `P1M`, and `PT20S` so that tests and
  * simulations can compress time). Only non-negative durations exist here: "before" is expressed
@@ -63,10 +61,6 @@ export function isValidDuration(s: unknown): s is string {
   }
 }
 
-export const durationSchema = z
-  .string()
-  .refine(isValidDuration, { message: 'must be an ISO 8601 duration such as P30D, P1M or PT20S' });
-
 /** The exact (non-calendar) part in ms; rounded to whole ms so `PT0.1S` style floats stay exact. */
 function exactMs(d: Duration): number {
   return (
@@ -87,18 +81,34 @@ export function durationToMs(s: string | Duration): number {
   return (d.years * 365 + d.months * 30) * DAY_MS + exactMs(d);
 }
 
-// Date-only values are midnight UTC; date-times must carry `Z` or an offset, because a local
-// time would make the result depend on the machine's time zone.
-const isoDate = z.iso.date();
-const isoDateTime = z.iso.datetime({ offset: true });
+// Date-only values are midnight UTC; date-times must carry `Z` or an offset (and, as RFC 3339
+// wants with one, seconds), because a local time would make the result depend on the machine's
+// time zone. Without zod on purpose: this module is part of the workflow bundle, where every
+// case would otherwise load a copy of zod (see workflows/legacy-command-schema.ts).
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** A real calendar day: rejects 2025-02-30 and 2025-13-01, which Date.parse would roll over or refuse. */
+function isCalendarDate(year: string, month: string, day: string): boolean {
+  const m = Number(month);
+  const d = Number(day);
+  if (m < 1 || m > 12 || d < 1) return false;
+  const probe = new Date(0);
+  probe.setUTCFullYear(Number(year), m, 0);
+  return d <= probe.getUTCDate();
+}
+
+function isIsoInstant(s: string): boolean {
+  const m = ISO_DATE.exec(s) ?? ISO_DATE_TIME.exec(s);
+  return m !== null && isCalendarDate(m[1]!, m[2]!, m[3]!);
+}
 
 /** Epoch ms of an ISO date / date-time string or of an epoch-ms number; throws on anything else. */
 export function toEpochMs(isoOrMs: string | number | Date): number {
   let ms: number;
   if (typeof isoOrMs === 'number') ms = isoOrMs;
   else if (isoOrMs instanceof Date) ms = isoOrMs.getTime();
-  // The zod checks reject impossible dates such as 2025-02-30, which Date.parse rolls over.
-  else if (isoDate.safeParse(isoOrMs).success || isoDateTime.safeParse(isoOrMs).success) ms = Date.parse(isoOrMs);
+  else if (isIsoInstant(isoOrMs)) ms = Date.parse(isoOrMs);
   else throw new RangeError(`not an ISO 8601 date or date-time with offset: ${JSON.stringify(isoOrMs)}`);
   if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw new RangeError('instant out of range');
   return ms;

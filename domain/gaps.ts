@@ -1,6 +1,7 @@
 import { addDuration } from './duration';
 import type { CaseState, GapKind, Intervention } from './case-state';
-import { OPEN_INTERVENTION_STATUSES, type Phase } from './vocabulary';
+import { OPEN_INTERVENTION_STATUSES } from './open-statuses';
+import type { Phase } from './vocabulary';
 
 export interface Gap {
   kind: GapKind;

@@ -7,6 +7,7 @@ export * from './case-view';
 export * from './commands';
 export * from './decide';
 export * from './duration';
+export * from './duration-schema';
 export * from './events';
 export * from './evolve';
 export * from './gaps';

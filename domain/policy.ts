@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { durationSchema } from './duration';
+import { durationSchema } from './duration-schema';
 import { releaseRulesSchema, defaultReleaseRules } from './release-estimate';
-import { agencyTypeSchema, areaSchema, riskLevelSchema, riskRank, type Area, type RiskLevel } from './vocabulary';
+import { agencyTypeSchema, areaSchema, riskLevelSchema } from './vocabulary';
 
 export const appliesWhenSchema = z.union([
   z.literal('always'),
@@ -52,11 +52,7 @@ export interface PinnedPolicy {
   body: PolicyBody;
 }
 
-export function requirementApplies(req: Requirement, needs: readonly Area[], risk: RiskLevel): boolean {
-  if (req.appliesWhen === 'always') return true;
-  if (req.appliesWhen === 'need') return needs.includes(req.area);
-  return riskRank[risk] >= riskRank[req.appliesWhen.minRisk];
-}
+export { requirementApplies } from './requirement-applies';
 
 /** Ships with the product; DOMAIN.md's "sensible default". Admins may publish new versions. */
 export const defaultPolicyInput: PolicyInput = {

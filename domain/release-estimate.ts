@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { addDuration, DAY_MS, durationSchema, toEpochMs } from './duration';
+import { addDuration, DAY_MS, toEpochMs } from './duration';
+import { durationSchema } from './duration-schema';
 
 /**
  * Suggests a conditional release date (villkorlig frigivning, 26 kap. 6 § BrB) and the end of the

@@ -1,5 +1,5 @@
 import { addDuration } from './duration';
-import { SCHEDULE } from './actor';
+import { SCHEDULE } from './system-actor';
 import { plannedAlerts } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './events';

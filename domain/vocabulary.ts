@@ -21,7 +21,6 @@ export type AgencyType = z.infer<typeof agencyTypeSchema>;
 
 export const riskLevelSchema = z.enum(['low', 'medium', 'high']);
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
-export const riskRank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 
 export const roleSchema = z.enum(['coordinator', 'agency', 'supervisor', 'admin']);
 export type Role = z.infer<typeof roleSchema>;
@@ -30,8 +29,7 @@ export const interventionStatusSchema = z.enum([
   'unassigned', 'planned', 'accepted', 'completed', 'declined', 'waived', 'cancelled',
 ]);
 export type InterventionStatus = z.infer<typeof interventionStatusSchema>;
-/** Statuses in which an intervention still needs someone to act. */
-export const OPEN_INTERVENTION_STATUSES: readonly InterventionStatus[] = ['unassigned', 'planned', 'accepted'];
+export { OPEN_INTERVENTION_STATUSES } from './open-statuses';
 
 export const followUpStatusSchema = z.enum(['open', 'completed', 'missed', 'cancelled']);
 export type FollowUpStatus = z.infer<typeof followUpStatusSchema>;

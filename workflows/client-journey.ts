@@ -5,7 +5,7 @@ import {
 import type { JourneyActivities, Notification } from '../activities/types';
 import { decide } from '../domain/decide';
 import type { CaseState } from '../domain/case-state';
-import { commandSchema } from '../domain/commands';
+import type { Command } from '../domain/commands';
 import type { DomainEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
 import { gapsAt } from '../domain/gaps';
@@ -14,6 +14,7 @@ import {
   REJECTED, STORE_UNAVAILABLE, commandUpdate, stateQuery,
   type CommandRequest, type CommandResult, type JourneyInput, type ProcessedRequest,
 } from './messages';
+import { legacyCommandSchema } from './legacy-command-schema';
 import { expectedReleaseKey, openGapCountKey, phaseKey, policyIdKey } from './search-attributes';
 
 /** A person is waiting on these: fail fast into a 503 rather than hang, and change nothing. */
@@ -39,9 +40,20 @@ const PROCESSED_KEPT = 500;
  * without it (test/fixtures/histories/continue-as-new-before-delivery-wait.json).
  */
 const DELIVER_BEFORE_RUN_ENDS = 'deliver-before-run-ends';
+/**
+ * Commands reach the workflow already parsed and normalised by commandSchema (the API and
+ * JourneyClient parse them), so the workflow does not load zod (legacy-command-schema.ts says
+ * why). Runs begun before this parsed each command themselves and go on doing so
+ * (test/fixtures/histories replay through that path).
+ */
+const COMMANDS_PARSED_AT_EDGE = 'commands-parsed-at-edge';
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
 const UNOPENED_LIFETIME = '1 hour';
 const nowIso = () => new Date().toISOString();
+
+function isCommandShaped(raw: unknown): raw is Command {
+  return typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string';
+}
 
 function notificationsOf(events: DomainEvent[]): Notification[] {
   return events.flatMap((e): Notification[] => {
@@ -67,6 +79,17 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   let processed: ProcessedRequest[] = input.carried?.processed ?? [];
   let changed = false;
   const deliverBeforeEnd = patched(DELIVER_BEFORE_RUN_ENDS);
+  const parsedAtEdge = patched(COMMANDS_PARSED_AT_EDGE);
+  /** The command as decide takes it, or what is wrong with it. */
+  const checkCommand = (raw: unknown): { ok: true; command: Command } | { ok: false; message: string; path?: string } => {
+    if (parsedAtEdge) {
+      return isCommandShaped(raw) ? { ok: true, command: raw } : { ok: false, message: 'a command is an object with a type', path: 'type' };
+    }
+    const parsed = legacyCommandSchema().safeParse(raw);
+    if (parsed.success) return { ok: true, command: parsed.data };
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: issue?.message ?? 'invalid', path: issue?.path.join('.') };
+  };
   let deliveries = 0;
   const delivered = () => !deliverBeforeEnd || deliveries === 0;
   // Updates interleave at every await; this chain applies them strictly one after another.
@@ -113,7 +136,8 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
       serially(async () => {
         const seen = processed.find((p) => p.requestId === req.requestId);
         if (seen && state) return { state, duplicate: true };
-        const decision = decide(state, commandSchema.parse(req.command), { now: nowIso(), actor: req.actor, directory: req.directory });
+        const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
+        const decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory });
         if (!decision.ok) {
           throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
         }
@@ -132,12 +156,18 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     {
       validator: (req: CommandRequest) => {
         if (processed.some((p) => p.requestId === req.requestId)) return;
-        const parsed = commandSchema.safeParse(req.command);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw ApplicationFailure.create({ type: REJECTED, message: 'invalid command', details: [{ kind: 'invalid_input', message: issue?.message ?? 'invalid', path: issue?.path.join('.') }], nonRetryable: true });
+        const checked = checkCommand(req.command);
+        const invalid = (message: string, path?: string) =>
+          ApplicationFailure.create({ type: REJECTED, message: 'invalid command', details: [{ kind: 'invalid_input', message, path }], nonRetryable: true });
+        if (!checked.ok) throw invalid(checked.message, checked.path);
+        let decision: ReturnType<typeof decide>;
+        try {
+          decision = decide(state, checked.command, { now: nowIso(), actor: req.actor, directory: req.directory });
+        } catch (err) {
+          // Only a command that did not come through commandSchema can get here (a client other
+          // than the API or JourneyClient): refused before it reaches history.
+          throw invalid(`the command could not be applied: ${(err as Error).message}`);
         }
-        const decision = decide(state, parsed.data, { now: nowIso(), actor: req.actor, directory: req.directory });
         if (!decision.ok) {
           throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
         }

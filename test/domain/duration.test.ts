@@ -1,14 +1,15 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 import {
   addDuration,
   DAY_MS,
-  durationSchema,
   durationToMs,
   isValidDuration,
   parseDuration,
   toEpochMs,
   type Duration,
 } from '../../domain/duration';
+import { durationSchema } from '../../domain/duration-schema';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const zero: Duration = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };
@@ -234,6 +235,31 @@ describe('durationToMs', () => {
 });
 
 describe('toEpochMs', () => {
+  // duration.ts checks ISO instants without zod (it is part of the workflow bundle); it must
+  // accept exactly what zod's ISO date and date-time-with-offset checks accept.
+  it('accepts exactly the strings zod accepts as an ISO date or a date-time with offset', () => {
+    const zodAccepts = (s: string) => z.iso.date().safeParse(s).success || z.iso.datetime({ offset: true }).safeParse(s).success;
+    const accepts = (s: string) => {
+      try {
+        toEpochMs(s);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const candidate = fc.tuple(
+      fc.oneof(fc.integer({ min: 0, max: 9999 }).map((y) => String(y).padStart(4, '0')), fc.constantFrom('2024', '2025', '1900', '2000', '0000')),
+      two(13), two(32),
+      fc.option(fc.tuple(two(25), two(61), fc.option(two(61)), fc.option(fc.constantFrom('.1', '.123', '.123456', '.')),
+        fc.constantFrom('Z', 'z', '+02:00', '-05:30', '+2400', '+24:00', '+0200', '', '+02'))),
+    ).map(([y, m, d, t]) => `${y}-${m}-${d}${t ? `T${t[0]}:${t[1]}${t[2] !== null ? `:${t[2]}` : ''}${t[3] ?? ''}${t[4]}` : ''}`);
+    fc.assert(fc.property(fc.oneof(candidate, fc.string()), (s) => accepts(s) === zodAccepts(s)), { numRuns: 20_000 });
+    for (const s of ['2024-02-29', '2025-02-29', '1900-02-29', '2000-02-29', '2025-04-31', '2025-12-31T23:59:59.5+01:00', '2025-06-01T24:00:00Z']) {
+      expect({ s, ok: accepts(s) }).toEqual({ s, ok: zodAccepts(s) });
+    }
+  });
+
   it('reads dates as midnight UTC and honours offsets', () => {
     expect(toEpochMs('2025-06-01')).toBe(Date.UTC(2025, 5, 1));
     expect(toEpochMs('2025-06-01T02:00:00+02:00')).toBe(Date.UTC(2025, 5, 1));

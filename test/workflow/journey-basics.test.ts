@@ -1,4 +1,7 @@
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Command } from '../../domain/commands';
 import { readStream } from '../../store/event-store';
+import { REJECTED, caseWorkflowId, commandUpdate } from '../../workflows/messages';
 import { CommandRejected } from '../../api/journey-client';
 import { coordinator, openCommand, request, social } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -46,4 +49,43 @@ test('a refused command changes nothing and reports the rule', async () => {
   expect(await readStream(stack.pool, open.caseId)).toHaveLength(before.length);
   const done = await stack.journeys.send(open.caseId, request({ type: 'complete_intervention', interventionId: 'i1' }, social));
   expect(done.state.interventions[0]!.status).toBe('completed');
+});
+
+test('a malformed command is refused at the edge, and one without a type by the workflow itself', async () => {
+  const open = openCommand({ releaseInSeconds: 3600 });
+  await stack.journeys.open(open.caseId, request(open));
+  const before = await readStream(stack.pool, open.caseId);
+  const malformed = [
+    { type: 'complete_intervention' },
+    { type: 'add_intervention', area: 'boende', title: 42 },
+    { nothing: 'here' },
+  ] as unknown as Command[];
+  for (const command of malformed) {
+    await expect(stack.journeys.send(open.caseId, request(command))).rejects.toMatchObject({ rejection: { kind: 'invalid_input' } });
+  }
+
+  // Straight to the workflow, past JourneyClient: the workflow trusts the edge's parsing but not
+  // blindly — no type, or a command its rules cannot apply, is refused before it reaches history.
+  const direct = (command: unknown) =>
+    stack.client.workflow
+      .getHandle(caseWorkflowId(open.caseId))
+      .executeUpdate(commandUpdate, { args: [request(command as Command)] })
+      .then(() => undefined, (err: unknown) => ((err as WorkflowUpdateFailedError).cause as ApplicationFailure));
+  const noType = await direct({ nothing: 'here' });
+  expect(noType?.type).toBe(REJECTED);
+  expect(noType?.details?.[0]).toMatchObject({ kind: 'invalid_input', path: 'type' });
+  expect((await direct({ type: 'complete_intervention' }))?.type).toBe(REJECTED);
+
+  expect(await readStream(stack.pool, open.caseId)).toHaveLength(before.length);
+  const done = await stack.journeys.send(open.caseId, request({ type: 'complete_intervention', interventionId: 'i1' }, social));
+  expect(done.state.interventions[0]!.status).toBe('completed');
+});
+
+test('JourneyClient sends commands normalised by the schema: trimmed text', async () => {
+  const open = openCommand({ releaseInSeconds: 3600 });
+  await stack.journeys.open(open.caseId, request(open));
+  const added = await stack.journeys.send(open.caseId, request({
+    type: 'add_intervention', area: 'skulder', title: '  Budget- och skuldrådgivning  ', requiredBeforeRelease: false,
+  }));
+  expect(added.state.interventions.map((i) => i.title)).toContain('Budget- och skuldrådgivning');
 });
