@@ -51,6 +51,10 @@ const COMMANDS_PARSED_AT_EDGE = 'commands-parsed-at-edge';
 const UNOPENED_LIFETIME = '1 hour';
 const nowIso = () => new Date().toISOString();
 
+function invalidCommand(message: string, path?: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: REJECTED, message: 'invalid command', details: [{ kind: 'invalid_input', message, path }], nonRetryable: true });
+}
+
 function isCommandShaped(raw: unknown): raw is Command {
   return typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string';
 }
@@ -94,9 +98,18 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   const delivered = () => !deliverBeforeEnd || deliveries === 0;
   // Updates interleave at every await; this chain applies them strictly one after another.
   let tail: Promise<unknown> = Promise.resolve();
+  /** Commands and schedule steps queued or running; while any is, `state` may lag the event log. */
+  let inFlight = 0;
   const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    inFlight += 1;
     const run = tail.then(fn, fn);
     tail = run.catch(() => undefined);
+    // A branch of its own, so the chain itself (and the order in which its steps issue commands,
+    // which replay depends on) is exactly what it was before this count existed.
+    const settled = () => {
+      inFlight -= 1;
+    };
+    void run.then(settled, settled);
     return run;
   };
 
@@ -137,7 +150,12 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         const seen = processed.find((p) => p.requestId === req.requestId);
         if (seen && state) return { state, duplicate: true };
         const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
-        const decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory });
+        let decision: ReturnType<typeof decide>;
+        try {
+          decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory });
+        } catch (err) {
+          throw invalidCommand(`the command could not be applied: ${(err as Error).message}`);
+        }
         if (!decision.ok) {
           throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
         }
@@ -157,16 +175,18 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
       validator: (req: CommandRequest) => {
         if (processed.some((p) => p.requestId === req.requestId)) return;
         const checked = checkCommand(req.command);
-        const invalid = (message: string, path?: string) =>
-          ApplicationFailure.create({ type: REJECTED, message: 'invalid command', details: [{ kind: 'invalid_input', message, path }], nonRetryable: true });
-        if (!checked.ok) throw invalid(checked.message, checked.path);
+        if (!checked.ok) throw invalidCommand(checked.message, checked.path);
+        // An earlier command or a schedule step is still being recorded: `state` is older than
+        // what the caller may already see in the read models (an alert raised a moment ago).
+        // The handler decides once those are done, and refuses there if it must.
+        if (inFlight > 0) return;
         let decision: ReturnType<typeof decide>;
         try {
           decision = decide(state, checked.command, { now: nowIso(), actor: req.actor, directory: req.directory });
         } catch (err) {
           // Only a command that did not come through commandSchema can get here (a client other
           // than the API or JourneyClient): refused before it reaches history.
-          throw invalid(`the command could not be applied: ${(err as Error).message}`);
+          throw invalidCommand(`the command could not be applied: ${(err as Error).message}`);
         }
         if (!decision.ok) {
           throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
