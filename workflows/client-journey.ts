@@ -55,6 +55,22 @@ function invalidCommand(message: string, path?: string): ApplicationFailure {
   return ApplicationFailure.create({ type: REJECTED, message: 'invalid command', details: [{ kind: 'invalid_input', message, path }], nonRetryable: true });
 }
 
+/** The case's decision on a command; a refusal (or a command its rules cannot apply) is thrown. */
+function decideOrRefuse(state: CaseState | undefined, command: Command, req: CommandRequest) {
+  let decision: ReturnType<typeof decide>;
+  try {
+    decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory });
+  } catch (err) {
+    // Only a command that did not come through commandSchema gets here (a client other than the
+    // API or JourneyClient).
+    throw invalidCommand(`the command could not be applied: ${(err as Error).message}`);
+  }
+  if (!decision.ok) {
+    throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
+  }
+  return decision;
+}
+
 function isCommandShaped(raw: unknown): raw is Command {
   return typeof raw === 'object' && raw !== null && typeof (raw as { type?: unknown }).type === 'string';
 }
@@ -150,15 +166,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         const seen = processed.find((p) => p.requestId === req.requestId);
         if (seen && state) return { state, duplicate: true };
         const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
-        let decision: ReturnType<typeof decide>;
-        try {
-          decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory });
-        } catch (err) {
-          throw invalidCommand(`the command could not be applied: ${(err as Error).message}`);
-        }
-        if (!decision.ok) {
-          throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
-        }
+        const decision = decideOrRefuse(state, command, req);
         if (decision.events.length > 0) {
           try {
             await record(decision.events, req.requestId, forCommands);
@@ -180,17 +188,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         // what the caller may already see in the read models (an alert raised a moment ago).
         // The handler decides once those are done, and refuses there if it must.
         if (inFlight > 0) return;
-        let decision: ReturnType<typeof decide>;
-        try {
-          decision = decide(state, checked.command, { now: nowIso(), actor: req.actor, directory: req.directory });
-        } catch (err) {
-          // Only a command that did not come through commandSchema can get here (a client other
-          // than the API or JourneyClient): refused before it reaches history.
-          throw invalidCommand(`the command could not be applied: ${(err as Error).message}`);
-        }
-        if (!decision.ok) {
-          throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
-        }
+        decideOrRefuse(state, checked.command, req);
       },
     },
   );

@@ -7,6 +7,13 @@ import { coordinator, openCommand, request, social } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
+
+/** Nothing was written for the refused commands, and the case still takes a valid one. */
+async function expectUnchangedAndStillWorking(caseId: string, eventsBefore: number): Promise<void> {
+  expect(await readStream(stack.pool, caseId)).toHaveLength(eventsBefore);
+  const done = await stack.journeys.send(caseId, request({ type: 'complete_intervention', interventionId: 'i1' }, social));
+  expect(done.state.interventions[0]!.status).toBe('completed');
+}
 beforeAll(async () => {
   stack = await startTestStack();
 });
@@ -46,9 +53,7 @@ test('a refused command changes nothing and reports the rule', async () => {
   await expect(
     stack.journeys.send(open.caseId, request({ type: 'complete_intervention', interventionId: 'i1' }, coordinator)),
   ).rejects.toBeInstanceOf(CommandRejected);
-  expect(await readStream(stack.pool, open.caseId)).toHaveLength(before.length);
-  const done = await stack.journeys.send(open.caseId, request({ type: 'complete_intervention', interventionId: 'i1' }, social));
-  expect(done.state.interventions[0]!.status).toBe('completed');
+  await expectUnchangedAndStillWorking(open.caseId, before.length);
 });
 
 test('a malformed command is refused at the edge, and one without a type by the workflow itself', async () => {
@@ -76,9 +81,7 @@ test('a malformed command is refused at the edge, and one without a type by the 
   expect(noType?.details?.[0]).toMatchObject({ kind: 'invalid_input', path: 'type' });
   expect((await direct({ type: 'complete_intervention' }))?.type).toBe(REJECTED);
 
-  expect(await readStream(stack.pool, open.caseId)).toHaveLength(before.length);
-  const done = await stack.journeys.send(open.caseId, request({ type: 'complete_intervention', interventionId: 'i1' }, social));
-  expect(done.state.interventions[0]!.status).toBe('completed');
+  await expectUnchangedAndStillWorking(open.caseId, before.length);
 });
 
 test('JourneyClient sends commands normalised by the schema: trimmed text', async () => {
