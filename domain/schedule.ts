@@ -93,19 +93,44 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
 }
 
 /**
- * The next moment after `now` at which `dueActions` could have something to do, or null when
- * nothing is ahead. Waking a little too often is harmless; waking too late is a missed alert.
+ * Every moment at which `dueActions` could have something to do, past or future, unsorted:
+ * alerts' raise times (of gaps that may open), follow-ups' due times, reminders.
  */
-export function nextWakeUp(s: CaseState, now: string): string | null {
-  const t = Date.parse(now);
-  let next = Infinity;
-  const consider = (ms: number) => {
-    if (ms > t && ms < next) next = ms;
-  };
-  for (const g of candidateGaps(s)) for (const a of plannedAlerts(s, g)) consider(Date.parse(a.raiseAt));
-  for (const f of s.followUps) if (f.status === 'open') consider(Date.parse(f.dueAt));
+export function scheduleMoments(s: CaseState): number[] {
+  const moments: number[] = [];
+  for (const g of candidateGaps(s)) for (const a of plannedAlerts(s, g)) moments.push(Date.parse(a.raiseAt));
+  for (const f of s.followUps) if (f.status === 'open') moments.push(Date.parse(f.dueAt));
   if (s.phase !== 'avslutad') {
-    for (const i of s.interventions) for (const r of reminderMoments(s, i)) consider(r.at);
+    for (const i of s.interventions) for (const r of reminderMoments(s, i)) moments.push(r.at);
   }
+  return moments;
+}
+
+/**
+ * The next moment after `since` at which `dueActions` could have something to do, or null when
+ * nothing is ahead. Waking a little too often is harmless; waking too late is a missed alert.
+ * `since` is the moment the schedule was last looked at, not the clock after recording what it
+ * found: a moment that fell due in between is returned too, even though it is already past.
+ */
+export function nextWakeUp(s: CaseState, since: string): string | null {
+  const t = Date.parse(since);
+  let next = Infinity;
+  for (const ms of scheduleMoments(s)) if (ms > t && ms < next) next = ms;
   return Number.isFinite(next) ? iso(next) : null;
+}
+
+/** What a case does after a schedule step: look again at once, sleep until a moment, or wait for a command. */
+export type AfterStep = { kind: 'now' } | { kind: 'sleep'; until: string; ms: number } | { kind: 'idle' };
+
+/**
+ * How long a case may sleep after a step that evaluated the schedule at `evaluatedAt` and finished
+ * recording at `now`. Recording takes time (an append queued behind others, or a worker or server
+ * restart mid-step), and whatever fell due meanwhile is handled before any sleep: `now` comes
+ * back until the schedule has been looked at after every moment that has passed.
+ */
+export function afterStep(s: CaseState, evaluatedAt: string, now: string): AfterStep {
+  const wake = nextWakeUp(s, evaluatedAt);
+  if (wake === null) return { kind: 'idle' };
+  const ms = Date.parse(wake) - Date.parse(now);
+  return ms <= 0 ? { kind: 'now' } : { kind: 'sleep', until: wake, ms };
 }

@@ -9,9 +9,9 @@ import type { Command } from '../domain/commands';
 import type { DomainEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
 import { gapsAt } from '../domain/gaps';
-import { dueActions, nextWakeUp } from '../domain/schedule';
+import { afterStep, dueActions, nextWakeUp } from '../domain/schedule';
 import {
-  REJECTED, STORE_UNAVAILABLE, commandUpdate, stateQuery,
+  REJECTED, STORE_UNAVAILABLE, commandUpdate, stateQuery, wakeSignal,
   type CommandRequest, type CommandResult, type JourneyInput, type ProcessedRequest,
 } from './messages';
 import { legacyCommandSchema } from './legacy-command-schema';
@@ -47,6 +47,15 @@ const DELIVER_BEFORE_RUN_ENDS = 'deliver-before-run-ends';
  * (test/fixtures/histories replay through that path).
  */
 const COMMANDS_PARSED_AT_EDGE = 'commands-parsed-at-edge';
+/**
+ * A schedule step takes time to record (an append queued behind others, or a restart of the
+ * worker or the server mid-step). Before this patch the wake-up was then computed from the later
+ * time, so a moment that fell due meanwhile was never handled and the case could go silent
+ * (issue 13). Decided at each step, so a running case takes the fix at its first step after
+ * deployment; histories recorded before it replay the old way
+ * (test/fixtures/histories/slept-past-deadline.json).
+ */
+const SCHEDULE_NEVER_SKIPS = 'schedule-never-skips';
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
 const UNOPENED_LIFETIME = '1 hour';
 const nowIso = () => new Date().toISOString();
@@ -158,6 +167,11 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   };
 
   setHandler(stateQuery, () => state ?? null);
+  // Makes the case look at its schedule again: cases that went silent before the
+  // schedule-never-skips patch are woken this way once (npm run cases:wake).
+  setHandler(wakeSignal, () => {
+    changed = true;
+  });
 
   setHandler(
     commandUpdate,
@@ -197,8 +211,10 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   publish();
 
   for (;;) {
+    let evaluatedAt = nowIso();
     await serially(async () => {
-      const due = dueActions(state!, nowIso());
+      evaluatedAt = nowIso();
+      const due = dueActions(state!, evaluatedAt);
       if (due.length > 0) {
         await record(due, undefined, forSchedule);
         publish();
@@ -211,9 +227,17 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
       await condition(() => allHandlersFinished() && delivered());
       await continueAsNew<typeof clientJourney>({ caseId: s.caseId, carried: { state: state!, processed } });
     }
-    const wake = nextWakeUp(s, nowIso());
     changed = false;
-    const delay = wake ? Math.max(0, Date.parse(wake) - Date.now()) : undefined;
+    let delay: number | undefined;
+    if (patched(SCHEDULE_NEVER_SKIPS)) {
+      const next = afterStep(s, evaluatedAt, nowIso());
+      // Something fell due while this step was being recorded: handle it before any sleep.
+      if (next.kind === 'now') continue;
+      delay = next.kind === 'sleep' ? next.ms : undefined;
+    } else {
+      const wake = nextWakeUp(s, nowIso());
+      delay = wake ? Math.max(0, Date.parse(wake) - Date.now()) : undefined;
+    }
     // Also wakes, to start afresh, once the deliveries that held that back are done.
     const woken = () => changed || (startAfresh && delivered());
     await (delay === undefined ? condition(woken) : condition(woken, delay));

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Agency } from '../domain/agency';
 import type { Person } from '../domain/actor';
 import type { CaseState } from '../domain/case-state';
@@ -37,5 +37,7 @@ export const STORE_UNAVAILABLE = 'EventStoreUnavailable';
 
 export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
 export const stateQuery = defineQuery<CaseState | null>('state');
+/** Look at the schedule again now; harmless at any time (npm run cases:wake sends it to every running case). */
+export const wakeSignal = defineSignal('wake');
 
 export const caseWorkflowId = (caseId: string) => `case-${caseId}`;

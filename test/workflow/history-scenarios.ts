@@ -4,6 +4,8 @@ import type { Person } from '../../domain/actor';
 import { caseWorkflowId, type CommandResult } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
 import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
+import { appendWaiting, holdAppends } from '../support/hold-appends';
+import { sleepUntil } from './event-log';
 import type { TestStack } from '../support/stack';
 
 /**
@@ -118,4 +120,35 @@ export const continuedAsNew = scenario(
   },
 );
 
-export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew];
+/**
+ * A schedule step that is still being recorded when a deadline passes: the reminder's append is
+ * held back (the event log's lock taken from outside) from before housing falls due until after.
+ * Recorded first from the code before the `schedule-never-skips` patch, where the case then slept
+ * past the due moment until a command woke it (issue 13); keeps that patch honest.
+ */
+export const sleptPastDeadline = scenario(
+  'slept-past-deadline',
+  'reminder at +2 s recorded only at +8 s (event log held), housing due at +6 s passed meanwhile; a meeting wakes the case, housing completed, closed',
+  async (stack, caseId) => {
+    const send = driver(stack, caseId);
+    const t0 = Date.now();
+    // Housing due at +6 s (20 s before release), its reminder 4 s before (+2 s), level 2 far off.
+    const open = openCommand({ caseId, releaseInSeconds: 26, policy: fastPolicy({ escalation: { level2After: 'PT30S' } }) });
+    await stack.journeys.open(caseId, request({ ...open, responsibility: { successorAgencyId: 'frv-gbg' } }));
+    await sleepUntil(t0 + 1_000);
+    const held = await holdAppends(stack.pool);
+    try {
+      await eventually(async () => check(await appendWaiting(stack.pool), 'the reminder is being recorded'), 5_000, 50);
+      await sleepUntil(t0 + 8_000);
+    } finally {
+      await held.release();
+    }
+    await sleepUntil(t0 + 10_000);
+    await send({ type: 'record_meeting', agencyIds: ['sot-1480'] });
+    await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'intervention_overdue'`)).length === 1, 'level 1 raised'), 10_000);
+    await send({ type: 'complete_intervention', interventionId: 'i1' }, social);
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'flyttat utomlands' });
+  },
+);
+
+export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline];
