@@ -15,6 +15,8 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   stop(): Promise<void>;
+  /** SIGKILL, no chance to clean up: what a crash or a pulled plug does (fault tests). */
+  kill(): Promise<void>;
 }
 
 async function waitUntilReachable(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -61,8 +63,16 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     child.kill('SIGKILL');
     throw err;
   }
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
   return {
     address,
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

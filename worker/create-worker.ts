@@ -16,6 +16,12 @@ export interface WorkerConfig {
   deliver?: ActivityDeps['deliver'];
   /** A prebuilt bundle saves the seconds webpack needs per worker (tests build it once). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Which patches this worker may switch on for work it runs live (SDK option, experimental):
+   * lets a rolling upgrade hold a patch back until every worker knows it. Tests use it to run
+   * the code as it behaved before a patch. All patches are on when not given.
+   */
+  patchActivationCallback?: WorkerOptions['patchActivationCallback'];
   /** Webhooks, e-mail and the digest schedule; read from the environment (SMTP_*, DIGEST_INTERVAL, PUBLIC_BASE_URL) when not given. */
   delivery?: DeliverySettings;
 }
@@ -40,6 +46,7 @@ export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
     maxConcurrentWorkflowTaskExecutions: cfg.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: cfg.maxConcurrentActivityTaskExecutions,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
+    ...(cfg.patchActivationCallback ? { patchActivationCallback: cfg.patchActivationCallback } : {}),
     shutdownGraceTime: '10 seconds',
   });
   try {

@@ -1,23 +1,10 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../../scripts/embedded-postgres';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
-
-/** A free loopback port, so tests never collide with a running local stack. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+import { freePort } from './free-port';
 
 /** mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user and must reach inside. */
 function traversable(dir: string): string {

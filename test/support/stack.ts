@@ -4,7 +4,7 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import type { Pool } from 'pg';
 import { JourneyClient } from '../../api/journey-client';
 import type { Notification } from '../../activities/types';
-import { createWorker, WORKFLOWS_PATH } from '../../worker/create-worker';
+import { createWorker, WORKFLOWS_PATH, type WorkerConfig } from '../../worker/create-worker';
 import { createTestDatabase } from './database';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -28,7 +28,8 @@ export interface TestStack {
   databaseUrl: string;
   taskQueue: string;
   delivered: Notification[];
-  startWorker(): Promise<void>;
+  /** The real worker; `patchActivationCallback` can hold patches back (the code as it was before them). */
+  startWorker(opts?: Pick<WorkerConfig, 'patchActivationCallback'>): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -59,8 +60,9 @@ export async function startTestStack(): Promise<TestStack> {
     databaseUrl: db.url,
     taskQueue,
     delivered,
-    async startWorker() {
+    async startWorker(opts = {}) {
       worker = await createWorker({
+        ...opts,
         connection: native, namespace: 'default', taskQueue, pool: db.pool,
         workflowBundle: await workflowBundle(),
         deliver: async (batch) => {
