@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
+import { canSeeCase } from '../domain/access';
 import type { Person } from '../domain/actor';
+import { authorize } from '../domain/authorization';
 import type { CaseState } from '../domain/case-state';
 import { caseView } from '../domain/case-view';
 import type { Command } from '../domain/commands';
@@ -13,6 +15,7 @@ import type { CommandRequest } from '../workflows/messages';
 import type { Principal } from './auth';
 import { CommandRejected, DependencyUnavailable, type JourneyClient } from './journey-client';
 import { problemFromRejection, problems } from './problem';
+import { auditRead } from './read-audit';
 
 export const toPerson = (p: Principal): Person => ({ sub: p.sub, role: p.role, agencyId: p.agencyId });
 
@@ -57,16 +60,30 @@ export async function composeView(pool: Pool, state: CaseState, principal: Princ
 }
 
 /**
- * The case as the caller may see it, or 404: an agency without the client's consent is told
- * the case does not exist rather than that it may not see it.
+ * The case as the caller may see it, or 404: to anyone whose agency has no relation to the
+ * client that lets them see it (domain/access.ts) the case does not exist, rather than being
+ * forbidden, which would reveal that the client exists.
  */
 export async function visibleCase(pool: Pool, caseId: string, principal: Principal): Promise<CaseState> {
   const state = await orUnavailable(() => caseState(pool, caseId));
-  if (!state) throw problems.notFound('No such case.');
-  if (principal.role === 'agency' && !state.consent.agencyIds.includes(principal.agencyId ?? '')) {
-    throw problems.notFound('No such case.');
-  }
+  if (!state || !canSeeCase(state, principal)) throw problems.notFound('No such case.');
   return state;
+}
+
+/**
+ * Before a stored response to a command is replayed (Idempotency-Key): the case it shows must
+ * still be visible to the caller, and showing it again is logged like any read.
+ */
+export function replayGuard(pool: Pool) {
+  return async (request: FastifyRequest, record: { status: number; response: unknown }): Promise<void> => {
+    const principal = request.principal;
+    if (!principal || record.status >= 300) return;
+    const fromPath = (request.params as { caseId?: string } | undefined)?.caseId;
+    const caseId = fromPath ?? (record.response as { caseId?: unknown } | null)?.caseId;
+    if (typeof caseId !== 'string') return;
+    await visibleCase(pool, caseId, principal);
+    await auditRead(request, pool, [caseId], 'command', { status: record.status });
+  };
 }
 
 /** Sends one command to the case's workflow and answers with the new CaseView. */
@@ -78,7 +95,11 @@ export async function runCommand(
   command: Command,
 ) {
   const state = await visibleCase(deps.pool, caseId, principal);
-  if (state.phase === 'avslutad') throw problems.conflict('The case is closed.');
+  // The relationship rules apply to every case here, also to runs begun before the case's
+  // own rules knew them (workflows/client-journey.ts ACCESS_FOLLOWS_RELATIONSHIP).
+  const denied = authorize(state, command, toPerson(principal));
+  if (denied) throw problemFromRejection(denied);
+  if (state.phase === 'avslutad' && command.type !== 'acknowledge_alert') throw problems.conflict('The case is closed.');
   const directory = await orUnavailable(() => listAgencies(deps.pool));
   const req: CommandRequest = {
     requestId: requestIdOf(request, principal, `${request.method} ${request.url}`),
@@ -87,5 +108,7 @@ export async function runCommand(
     directory,
   };
   const result = await orUnavailable(() => deps.journeys.send(caseId, req));
-  return composeView(deps.pool, result.state, principal);
+  const view = await composeView(deps.pool, result.state, principal);
+  await auditRead(request, deps.pool, [caseId], 'command', { changed: true });
+  return view;
 }

@@ -154,6 +154,9 @@ export function installIdempotency(app: FastifyInstance, { store }: IdempotencyO
           { type: 'idempotency-key-reused' },
         );
       }
+      // A replay shows data again: it is authorised (and logged) like a fresh request, so a
+      // caller who has lost access since gets the refusal, not the stored response.
+      if (request.server.replayGuard) await request.server.replayGuard(request, found);
       return replay(reply, found);
     }
     pending.set(request, { key: raw, userId: principal.sub, hash });
@@ -203,6 +206,10 @@ export function installIdempotency(app: FastifyInstance, { store }: IdempotencyO
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Checks, before a stored response is replayed, that the caller may still see it; throws a problem if not. */
+    replayGuard?: (request: FastifyRequest, record: IdempotencyRecord) => Promise<void>;
+  }
   interface FastifyRequest {
     /** The request's valid `Idempotency-Key`, if any: usable as a Temporal update/request id. */
     idempotencyKey: string | null;

@@ -1,3 +1,4 @@
+import { canSeeCase, relationOf } from './access';
 import type { Person } from './actor';
 import type { CaseState } from './case-state';
 import type { Command } from './commands';
@@ -16,14 +17,24 @@ export function agencyHasConsent(state: CaseState, agencyId: string | null): boo
 }
 
 /**
- * Role, agency and consent rules for one command on one case. Returns `not_found` rather than
- * `forbidden` where a 403 would reveal that the client exists.
+ * Role, relationship and consent rules for one command on one case. Returns `not_found` rather
+ * than `forbidden` wherever a 403 would reveal that the client exists: to anyone the case does
+ * not exist for (access.ts), it does not exist. `legacy`: the rules of runs begun before access
+ * followed the relationship (only officers were held to consent).
  */
-export function authorize(state: CaseState, command: Command, actor: Person): Rejection | null {
+export function authorize(state: CaseState, command: Command, actor: Person, legacy = false): Rejection | null {
   const { role } = actor;
   if (command.type === 'open_case') return role === 'coordinator' ? null : reject('forbidden', 'only a coordinator opens a case');
   if (role === 'admin') return reject('forbidden', 'an administrator does not act on cases');
-  if (role === 'agency' && !agencyHasConsent(state, actor.agencyId)) return reject('not_found', 'no such case');
+  if (legacy) {
+    if (role === 'agency' && !agencyHasConsent(state, actor.agencyId)) return reject('not_found', 'no such case');
+  } else if (!canSeeCase(state, actor)) {
+    return reject('not_found', 'no such case');
+  }
+  if (command.type === 'transfer_case') {
+    if (role !== 'coordinator') return reject('forbidden', 'only a coordinator hands a case over');
+    return relationOf(state, actor.agencyId).coordinating ? null : reject('forbidden', 'only the coordinating agency hands the case over');
+  }
   if (COORDINATOR_ONLY.has(command.type)) {
     return role === 'coordinator' ? null : reject('forbidden', `only a coordinator may ${command.type.replace(/_/g, ' ')}`);
   }

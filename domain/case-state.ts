@@ -60,6 +60,8 @@ export interface Alert {
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   resolvedAt?: string;
+  /** Set when it ended for another reason than its gap closing. */
+  resolvedReason?: 'consent_withdrawn';
   message: string;
 }
 
@@ -87,7 +89,7 @@ export interface CaseState {
   closeReason?: string;
   openedAt: string;
   openedBy: string;
-  /** "The coordinator's agency": addressee of escalations. */
+  /** "The coordinator's agency", the coordinating agency: addressee of escalations; moves on transfer. */
   coordinatorAgencyId: string;
   policy: PinnedPolicy;
   consent: { agencyIds: string[] };

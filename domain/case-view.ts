@@ -4,10 +4,15 @@ import { gapsAt } from './gaps';
 
 /**
  * The contract's CaseView, minus the client's identity (added at the edge from the identity
- * table). An agency sees only its own interventions and follow-ups, and only their gaps.
+ * table). An agency officer sees only what its own tasks need: its own interventions and
+ * follow-ups and their gaps, the needs in its own areas, phase and dates, and who holds and
+ * takes over responsibility; not the consent list, other agencies' work, the plan or the
+ * client's own view. The risk level only where the agency plans from it: it holds follow-ups
+ * on the case or takes over responsibility (frivården sets supervision intensity by risk).
  */
 export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role' | 'agencyId'>) {
-  const own = viewer?.role === 'agency' ? (agencyId: string | null) => agencyId === viewer.agencyId : () => true;
+  const officer = viewer?.role === 'agency';
+  const own = officer ? (agencyId: string | null) => agencyId === viewer.agencyId : () => true;
   const interventions = s.interventions.filter((i) => own(i.agencyId));
   const followUps = s.followUps.filter((f) => own(f.agencyId));
   const visible = new Set([...interventions.map((i) => i.interventionId), ...followUps.map((f) => f.followUpId)]);
@@ -19,14 +24,14 @@ export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role'
     phase: s.phase,
     ...(s.measure ? { measure: s.measure } : {}),
     client: { municipality: s.client.municipality },
-    riskLevel: s.riskLevel,
-    needs: s.needs,
+    ...(!officer || followUps.length > 0 || s.responsibility.successorAgencyId === viewer.agencyId ? { riskLevel: s.riskLevel } : {}),
+    needs: officer ? s.needs.filter((n) => interventions.some((i) => i.area === n)) : s.needs,
     admittedAt: s.admittedAt,
     expectedReleaseAt: s.expectedReleaseAt ?? null,
     ...(s.releasedAt ? { releasedAt: s.releasedAt } : {}),
     ...(s.closedAt ? { closedAt: s.closedAt, closeReason: s.closeReason ?? null } : {}),
     policy: { policyId: s.policy.policyId, version: s.policy.version },
-    consent: { agencyIds: s.consent.agencyIds },
+    ...(officer ? {} : { consent: { agencyIds: s.consent.agencyIds } }),
     responsibility: s.responsibility,
     coordinatorAgencyId: s.coordinatorAgencyId,
     ...(viewer?.role === 'agency' ? {} : { clientView: s.clientView ?? null, plan: s.plan, meetings: s.meetings }),

@@ -38,6 +38,7 @@ export const addInterventionBodySchema = z.object({
   requiredBeforeRelease: z.boolean(),
   dueAt: instantSchema.optional(),
 });
+export const transferBodySchema = z.object({ toAgencyId: agencyIdSchema, reason: text(500) });
 export const noteBodySchema = note;
 export const reasonBodySchema = reason;
 export const reassignBodySchema = z.object({ agencyId: agencyIdSchema });
@@ -90,6 +91,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   cmd('adopt_plan', planBodySchema.shape),
   cmd('review_plan', planBodySchema.shape),
   cmd('acknowledge_alert', { alertId: z.string().min(1) }),
+  cmd('transfer_case', transferBodySchema.shape),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 export type CommandType = Command['type'];
@@ -100,5 +102,10 @@ export const commandContextSchema = z.object({
   now: z.string(),
   actor: personSchema,
   directory: z.array(agencySchema),
+  /**
+   * The rules of runs begun before access followed the case relationship: role and consent
+   * only, responsibility unchecked. Only a replaying workflow sets it; the API never does.
+   */
+  legacyAccess: z.boolean().optional(),
 });
 export type CommandContext = z.infer<typeof commandContextSchema>;

@@ -1,6 +1,7 @@
 import { addDuration } from './duration';
 import type { Agency } from './agency';
 import { resolveAgency } from './agency-resolution';
+import { responsibilityProblem } from './access';
 import { authorize } from './authorization';
 import type { CaseState, Intervention } from './case-state';
 import type { Command, CommandContext, CommandOf } from './commands';
@@ -39,7 +40,7 @@ function decideDrafts(state: CaseState | undefined, command: Command, ctx: Comma
     return denied ?? openCase(command, ctx);
   }
   if (!state) return reject('not_found', 'no such case');
-  const denied = authorize(state, command, ctx.actor);
+  const denied = authorize(state, command, ctx.actor, ctx.legacyAccess);
   if (denied) return denied;
   if (state.phase === 'avslutad' && command.type !== 'acknowledge_alert') {
     return reject('invalid_transition', 'the case is closed');
@@ -53,7 +54,8 @@ function decideDrafts(state: CaseState | undefined, command: Command, ctx: Comma
         { type: 'RiskLevelChanged', data: { riskLevel: command.riskLevel, reason: command.reason } },
       ]);
     case 'set_consent': return setConsent(state, command, ctx);
-    case 'set_responsibility': return setResponsibility(command, ctx);
+    case 'set_responsibility': return setResponsibility(state, command, ctx);
+    case 'transfer_case': return transfer(state, command, ctx);
     case 'record_client_view': return [{ type: 'ClientViewRecorded', data: { text: command.text } }];
     case 'add_intervention': return addIntervention(state, command, ctx);
     case 'accept_intervention':
@@ -114,6 +116,10 @@ function openCase(c: CommandOf<'open_case'>, ctx: CommandContext): Result {
   const successor = c.responsibility?.successorAgencyId ?? null;
   for (const [path, id] of [['responsibility.holderAgencyId', holder], ['responsibility.successorAgencyId', successor]] as const) {
     if (id && !ctx.directory.some((a) => a.agencyId === id)) return reject('invalid_input', 'unknown agency', path);
+  }
+  if (!ctx.legacyAccess) {
+    const bad = responsibilityProblem({ coordinatorAgencyId, consent: c.consent }, holder, successor);
+    if (bad) return reject(bad.kind, bad.message, `responsibility.${bad.path}`);
   }
   const opened: Draft = {
     type: 'CaseOpened',
@@ -240,6 +246,7 @@ function setConsent(s: CaseState, c: CommandOf<'set_consent'>, ctx: CommandConte
       drafts.push({ type: 'FollowUpCancelled', data: { followUpId: f.followUpId, reason: 'consent_withdrawn' } });
     }
   }
+  if (!ctx.legacyAccess) drafts.push(...accessEnds(s, withdrawn));
   let next = s;
   for (const d of drafts) next = evolve(next, { ...d, occurredAt: ctx.now, actor: ctx.actor } as DomainEvent);
   // Work that lost its agency is still needed: left unassigned it shows as a gap to settle.
@@ -252,11 +259,42 @@ function setConsent(s: CaseState, c: CommandOf<'set_consent'>, ctx: CommandConte
   return [...drafts, ...planRequirements(next, ctx.directory, next.needs, next.riskLevel)];
 }
 
-function setResponsibility(c: CommandOf<'set_responsibility'>, ctx: CommandContext): Result {
+/**
+ * What an agency whose consent is withdrawn loses at once, besides its work: its open alerts on
+ * the case, and a role in overall responsibility (the coordinating agency keeps both: it sees the
+ * client by coordination, not by consent). A successor that goes shows as a gap to settle.
+ */
+function accessEnds(s: CaseState, withdrawn: Set<string>): Draft[] {
+  const loses = (id: string | null) => id !== null && withdrawn.has(id) && id !== s.coordinatorAgencyId;
+  const drafts: Draft[] = s.alerts
+    .filter((a) => a.status !== 'resolved' && loses(a.agencyId))
+    .map((a) => ({ type: 'AlertResolved', data: { alertId: a.alertId, reason: 'consent_withdrawn' } }));
+  const { holderAgencyId, successorAgencyId } = s.responsibility;
+  if (loses(holderAgencyId) || loses(successorAgencyId)) {
+    drafts.push({
+      type: 'ResponsibilityChanged',
+      data: { holderAgencyId: loses(holderAgencyId) ? null : holderAgencyId, successorAgencyId: loses(successorAgencyId) ? null : successorAgencyId },
+    });
+  }
+  return drafts;
+}
+
+function setResponsibility(s: CaseState, c: CommandOf<'set_responsibility'>, ctx: CommandContext): Result {
   for (const [path, id] of [['holderAgencyId', c.holderAgencyId], ['successorAgencyId', c.successorAgencyId]] as const) {
     if (id && !ctx.directory.some((a) => a.agencyId === id)) return reject('invalid_input', 'unknown agency', path);
   }
+  if (!ctx.legacyAccess) {
+    const bad = responsibilityProblem(s, c.holderAgencyId, c.successorAgencyId);
+    if (bad) return reject(bad.kind, bad.message, bad.path);
+  }
   return [{ type: 'ResponsibilityChanged', data: { holderAgencyId: c.holderAgencyId, successorAgencyId: c.successorAgencyId } }];
+}
+
+/** Coordination moves to another agency (a client moved to another prison or probation office). */
+function transfer(s: CaseState, c: CommandOf<'transfer_case'>, ctx: CommandContext): Result {
+  if (!ctx.directory.some((a) => a.agencyId === c.toAgencyId)) return reject('invalid_input', 'unknown agency', 'toAgencyId');
+  if (c.toAgencyId === s.coordinatorAgencyId) return reject('conflict', 'this agency already coordinates the case', 'toAgencyId');
+  return [{ type: 'CaseTransferred', data: { fromAgencyId: s.coordinatorAgencyId, toAgencyId: c.toAgencyId, reason: c.reason } }];
 }
 
 function checkAssignable(s: CaseState, agencyId: string, ctx: CommandContext, path: string): Rejection | null {

@@ -91,7 +91,12 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     message: z.string(),
   })),
   event('AlertAcknowledged', z.object({ alertId: z.string() })),
-  event('AlertResolved', z.object({ alertId: z.string() })),
+  event('AlertResolved', z.object({
+    alertId: z.string(),
+    /** Absent: the gap closed. `consent_withdrawn`: its addressee lost access to the client. */
+    reason: z.enum(['consent_withdrawn']).optional(),
+  })),
+  event('CaseTransferred', z.object({ fromAgencyId: z.string(), toAgencyId: z.string(), reason: z.string() })),
 ]);
 
 export type DomainEvent = z.infer<typeof domainEventSchema>;

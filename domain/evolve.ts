@@ -191,8 +191,14 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
     case 'AlertResolved':
       return {
         ...s,
-        alerts: s.alerts.map((a) => (a.alertId === event.data.alertId ? { ...a, status: 'resolved', resolvedAt: at } : a)),
+        alerts: s.alerts.map((a) =>
+          a.alertId === event.data.alertId
+            ? { ...a, status: 'resolved', resolvedAt: at, ...(event.data.reason ? { resolvedReason: event.data.reason } : {}) }
+            : a,
+        ),
       };
+    case 'CaseTransferred':
+      return { ...s, coordinatorAgencyId: event.data.toAgencyId };
   }
 }
 

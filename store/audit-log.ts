@@ -10,26 +10,62 @@ export interface ReadAuditEntry {
   /** The route pattern (`/cases/:caseId`), not the raw URL, so no query string leaks in. */
   route: string;
   method: string;
-  /** HTTP status answered; denied reads (403) are recorded too. */
+  /** HTTP status answered; denied reads (403, 404) are recorded too. */
   status: number;
+  /** What was shown: `case`, `events`, `case-list`, `tasks`, `alerts`, `alert-stream`, `access-log`, `command`. */
+  what?: string | null;
   /** Defaults to the database's now(). */
   at?: string;
 }
 
 /** Records a read in `audit_reads`. Rows are never updated (enforced by a trigger). */
 export async function recordRead(db: Queryable, entry: ReadAuditEntry): Promise<void> {
+  await recordReads(db, { ...entry, caseIds: [entry.caseId ?? null] });
+}
+
+/**
+ * One row per case shown, in one statement: a list page of 500 cases is one INSERT. The rows
+ * are written before the data leaves; a failure here means the data is not served.
+ */
+export async function recordReads(db: Queryable, entry: Omit<ReadAuditEntry, 'caseId'> & { caseIds: (string | null)[] }): Promise<void> {
+  if (entry.caseIds.length === 0) return;
   await db.query(
-    `INSERT INTO audit_reads (at, user_id, role, agency_id, case_id, route, method, status)
-     VALUES (coalesce($1::timestamptz, now()), $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO audit_reads (at, user_id, role, agency_id, case_id, route, method, status, what)
+     SELECT coalesce($1::timestamptz, now()), $2, $3, $4, c, $6, $7, $8, $9 FROM unnest($5::text[]) AS c`,
     [
       entry.at ?? null,
       entry.userId,
       entry.role,
       entry.agencyId ?? null,
-      entry.caseId ?? null,
+      entry.caseIds,
       entry.route,
       entry.method.toUpperCase(),
       entry.status,
+      entry.what ?? null,
     ],
   );
+}
+
+export interface AccessLogEntry {
+  at: string;
+  sub: string;
+  role: string;
+  agencyId: string | null;
+  what: string;
+}
+
+/** Who read this client's data, newest first: the extract a client may ask for. */
+export async function accessLog(db: Queryable, caseId: string, limit = 1000): Promise<AccessLogEntry[]> {
+  const r = await db.query<{ at: Date; user_id: string; role: string; agency_id: string | null; what: string | null; route: string; method: string }>(
+    `SELECT at, user_id, role, agency_id, what, route, method FROM audit_reads
+      WHERE case_id = $1 AND status < 400 ORDER BY at DESC, id DESC LIMIT $2`,
+    [caseId, limit],
+  );
+  return r.rows.map((row) => ({
+    at: row.at.toISOString(),
+    sub: row.user_id,
+    role: row.role,
+    agencyId: row.agency_id,
+    what: row.what ?? `${row.method} ${row.route}`,
+  }));
 }

@@ -62,18 +62,20 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string): Prom
   await tx.query(
     `INSERT INTO case_summaries (case_id, version, phase, measure, municipality, risk_level, coordinator_agency_id,
        consent_agency_ids, admitted_at, expected_release_at, released_at, closed_at, open_gap_count, meeting_count,
-       policy_id, opened_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
      ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, phase = EXCLUDED.phase, measure = EXCLUDED.measure,
        municipality = EXCLUDED.municipality, risk_level = EXCLUDED.risk_level,
        coordinator_agency_id = EXCLUDED.coordinator_agency_id, consent_agency_ids = EXCLUDED.consent_agency_ids,
        admitted_at = EXCLUDED.admitted_at, expected_release_at = EXCLUDED.expected_release_at,
        released_at = EXCLUDED.released_at, closed_at = EXCLUDED.closed_at, open_gap_count = EXCLUDED.open_gap_count,
-       meeting_count = EXCLUDED.meeting_count, policy_id = EXCLUDED.policy_id, updated_at = EXCLUDED.updated_at`,
+       meeting_count = EXCLUDED.meeting_count, policy_id = EXCLUDED.policy_id, updated_at = EXCLUDED.updated_at,
+       holder_agency_id = EXCLUDED.holder_agency_id, successor_agency_id = EXCLUDED.successor_agency_id`,
     [
       s.caseId, s.version, s.phase, s.measure ?? null, s.client.municipality, s.riskLevel, s.coordinatorAgencyId,
       s.consent.agencyIds, s.admittedAt, s.expectedReleaseAt ?? null, s.releasedAt ?? null, s.closedAt ?? null,
       gaps.length, s.meetings.length, s.policy.policyId, s.openedAt, now,
+      s.responsibility.holderAgencyId, s.responsibility.successorAgencyId,
     ],
   );
   const tasks = [
@@ -120,20 +122,21 @@ async function writeAlerts(tx: PoolClient, before: CaseState | undefined, after:
   const changed = after.alerts.filter((a) => touched.has(a.alertId));
   await tx.query(
     `INSERT INTO alerts (alert_id, case_id, kind, level, agency_id, intervention_id, follow_up_id, since, raised_at,
-       status, acknowledged_at, resolved_at, message)
+       status, acknowledged_at, resolved_at, message, resolved_reason)
      SELECT alert_id, $1, kind, level, agency_id, intervention_id, follow_up_id, since, raised_at, status,
-            acknowledged_at, resolved_at, message
+            acknowledged_at, resolved_at, message, resolved_reason
        FROM jsonb_to_recordset($2::jsonb) AS a(alert_id text, kind text, level int, agency_id text, intervention_id text,
             follow_up_id text, since timestamptz, raised_at timestamptz, status text, acknowledged_at timestamptz,
-            resolved_at timestamptz, message text)
+            resolved_at timestamptz, message text, resolved_reason text)
      ON CONFLICT (alert_id) DO UPDATE SET status = EXCLUDED.status, acknowledged_at = EXCLUDED.acknowledged_at,
-       resolved_at = EXCLUDED.resolved_at`,
+       resolved_at = EXCLUDED.resolved_at, resolved_reason = EXCLUDED.resolved_reason`,
     [
       after.caseId,
       JSON.stringify(changed.map((a) => ({
         alert_id: a.alertId, kind: a.kind, level: a.level, agency_id: a.agencyId, intervention_id: a.interventionId ?? null,
         follow_up_id: a.followUpId ?? null, since: a.since, raised_at: a.raisedAt, status: a.status,
         acknowledged_at: a.acknowledgedAt ?? null, resolved_at: a.resolvedAt ?? null, message: a.message,
+        resolved_reason: a.resolvedReason ?? null,
       }))),
     ],
   );

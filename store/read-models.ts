@@ -77,15 +77,23 @@ function alertRow(a: Record<string, unknown>) {
     status: a.status as string,
     ...(a.acknowledged_at ? { acknowledgedAt: iso(a.acknowledged_at) } : {}),
     ...(a.resolved_at ? { resolvedAt: iso(a.resolved_at) } : {}),
+    ...(a.resolved_reason ? { resolvedReason: a.resolved_reason as 'consent_withdrawn' } : {}),
     message: a.message as string,
   };
 }
 export type AlertView = ReturnType<typeof alertRow>;
 
+/**
+ * A supervisor sees an alert only while the client is visible to the agency (domain/access.ts):
+ * it coordinates the case or the client's consent covers it. Must agree with canSeeCase.
+ */
+const SUPERVISOR_SEES_CASE = `EXISTS (SELECT 1 FROM case_summaries s WHERE s.case_id = a.case_id
+  AND (s.coordinator_agency_id = $1 OR $1 = ANY(s.consent_agency_ids)))`;
+
 export async function listAlerts(db: Queryable, agencyId: string, filter: AlertFilter, limit = 500): Promise<AlertView[]> {
   const r = await db.query(
-    `SELECT * FROM alerts WHERE agency_id = $1 AND ($2 = 'all' OR status = $2)
-      ORDER BY level DESC, raised_at DESC, alert_id LIMIT $3`,
+    `SELECT a.* FROM alerts a WHERE a.agency_id = $1 AND ($2 = 'all' OR a.status = $2) AND ${SUPERVISOR_SEES_CASE}
+      ORDER BY a.level DESC, a.raised_at DESC, a.alert_id LIMIT $3`,
     [agencyId, filter, limit],
   );
   return r.rows.map(alertRow);
@@ -104,7 +112,7 @@ export async function findAlert(db: Queryable, alertId: string): Promise<AlertVi
 export async function alertChangesSince(db: Queryable, agencyId: string, afterSeq: number, limit = 200) {
   const r = await db.query(
     `SELECT c.seq, a.*, c.status AS change_status FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
-      WHERE c.agency_id = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3`,
+      WHERE c.agency_id = $1 AND c.seq > $2 AND ${SUPERVISOR_SEES_CASE} ORDER BY c.seq LIMIT $3`,
     [agencyId, afterSeq, limit],
   );
   return r.rows.map((row) => {
@@ -126,10 +134,17 @@ export interface CaseListFilter {
   phase?: string;
   releaseWithinDays?: number;
   hasGaps?: boolean;
-  /** Set for the agency role: only clients whose consent covers this agency. */
-  consentedAgencyId?: string;
+  /** Whose cases: the caller's role and agency (domain/access.ts canSeeCase, as SQL). */
+  viewer: { role: 'coordinator' | 'supervisor' | 'agency'; agencyId: string };
   limit?: number;
 }
+
+/** canSeeCase (domain/access.ts) as a condition on case_summaries `s`, agency in `$5`. */
+const SEES_CASE = {
+  coordinator: '(s.coordinator_agency_id = $5 OR s.holder_agency_id = $5 OR s.successor_agency_id = $5)',
+  supervisor: '(s.coordinator_agency_id = $5 OR $5 = ANY(s.consent_agency_ids))',
+  agency: '$5 = ANY(s.consent_agency_ids)',
+} as const;
 
 export async function listCases(db: Queryable, f: CaseListFilter) {
   const r = await db.query(
@@ -139,10 +154,10 @@ export async function listCases(db: Queryable, f: CaseListFilter) {
         AND ($2::int IS NULL OR (s.expected_release_at >= now() AND s.expected_release_at <= now() + make_interval(days => $2)
              AND s.phase IN ('hakte', 'anstalt', 'utslussning')))
         AND ($3::boolean IS NULL OR (s.open_gap_count > 0) = $3)
-        AND ($4::text IS NULL OR $4 = ANY(s.consent_agency_ids))
+        AND ${SEES_CASE[f.viewer.role]}
       ORDER BY s.expected_release_at ASC NULLS LAST, s.case_id
-      LIMIT $5`,
-    [f.phase ?? null, f.releaseWithinDays ?? null, f.hasGaps ?? null, f.consentedAgencyId ?? null, f.limit ?? 500],
+      LIMIT $4`,
+    [f.phase ?? null, f.releaseWithinDays ?? null, f.hasGaps ?? null, f.limit ?? 500, f.viewer.agencyId],
   );
   return r.rows.map((s) => ({
     caseId: s.case_id as string,

@@ -56,6 +56,13 @@ const COMMANDS_PARSED_AT_EDGE = 'commands-parsed-at-edge';
  * (test/fixtures/histories/slept-past-deadline.json).
  */
 const SCHEDULE_NEVER_SKIPS = 'schedule-never-skips';
+/**
+ * Access follows the case's relationship for every role (coordinating agency, responsibility,
+ * consent), and consent withdrawal ends the agency's alerts and role at once. Decided once per
+ * run: runs begun before it keep their rules, so their recorded commands decide as they did
+ * (the API applies the new rules to every case before a command reaches any run).
+ */
+const ACCESS_FOLLOWS_RELATIONSHIP = 'access-follows-relationship';
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
 const UNOPENED_LIFETIME = '1 hour';
 const nowIso = () => new Date().toISOString();
@@ -65,10 +72,10 @@ function invalidCommand(message: string, path?: string): ApplicationFailure {
 }
 
 /** The case's decision on a command; a refusal (or a command its rules cannot apply) is thrown. */
-function decideOrRefuse(state: CaseState | undefined, command: Command, req: CommandRequest) {
+function decideOrRefuse(state: CaseState | undefined, command: Command, req: CommandRequest, legacyAccess: boolean) {
   let decision: ReturnType<typeof decide>;
   try {
-    decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory });
+    decision = decide(state, command, { now: nowIso(), actor: req.actor, directory: req.directory, ...(legacyAccess ? { legacyAccess } : {}) });
   } catch (err) {
     // Only a command that did not come through commandSchema gets here (a client other than the
     // API or JourneyClient).
@@ -109,6 +116,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   let changed = false;
   const deliverBeforeEnd = patched(DELIVER_BEFORE_RUN_ENDS);
   const parsedAtEdge = patched(COMMANDS_PARSED_AT_EDGE);
+  const legacyAccess = !patched(ACCESS_FOLLOWS_RELATIONSHIP);
   /** The command as decide takes it, or what is wrong with it. */
   const checkCommand = (raw: unknown): { ok: true; command: Command } | { ok: false; message: string; path?: string } => {
     if (parsedAtEdge) {
@@ -180,7 +188,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         const seen = processed.find((p) => p.requestId === req.requestId);
         if (seen && state) return { state, duplicate: true };
         const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
-        const decision = decideOrRefuse(state, command, req);
+        const decision = decideOrRefuse(state, command, req, legacyAccess);
         if (decision.events.length > 0) {
           try {
             await record(decision.events, req.requestId, forCommands);
@@ -202,7 +210,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         // what the caller may already see in the read models (an alert raised a moment ago).
         // The handler decides once those are done, and refuses there if it must.
         if (inFlight > 0) return;
-        decideOrRefuse(state, checked.command, req);
+        decideOrRefuse(state, checked.command, req, legacyAccess);
       },
     },
   );

@@ -3,10 +3,12 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { alertChangesSince, findAlert, listAlerts } from '../../store/read-models';
 import { principalOf, requireRole } from '../auth';
-import { orUnavailable, runCommand } from '../case-service';
+import { orUnavailable, runCommand, visibleCase } from '../case-service';
 import type { JourneyClient } from '../journey-client';
 import { problemResponses } from '../openapi';
 import { problems } from '../problem';
+import { auditRead } from '../read-audit';
+import { recordReads } from '../../store/audit-log';
 import { alertSchema, items } from '../schemas/views';
 
 const STREAM_POLL_MS = 500;
@@ -18,6 +20,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
 
   app.get('/v1/alerts', {
     onRequest: supervisor,
+    config: { audit: true },
     schema: {
       tags: ['alerts'], summary: "Alerts addressed to the caller's agency",
       querystring: z.object({ status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open') }),
@@ -25,7 +28,9 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     },
   }, async (request) => {
     const principal = principalOf(request);
-    return { items: (await orUnavailable(() => listAlerts(deps.pool, principal.agencyId ?? '', request.query.status))) as z.infer<typeof alertSchema>[] };
+    const rows = await orUnavailable(() => listAlerts(deps.pool, principal.agencyId ?? '', request.query.status));
+    await auditRead(request, deps.pool, rows.map((a) => a.caseId), 'alerts');
+    return { items: rows as z.infer<typeof alertSchema>[] };
   });
 
   app.post('/v1/alerts/:alertId/acknowledge', {
@@ -41,6 +46,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     const alert = await orUnavailable(() => findAlert(deps.pool, request.params.alertId));
     if (!alert || alert.agencyId !== principal.agencyId) throw problems.notFound('No such alert for your agency.');
     request.auditCaseId = alert.caseId;
+    // An alert of a client the agency no longer sees (consent withdrawn) does not exist for it.
+    await visibleCase(deps.pool, alert.caseId, principal);
     if (alert.status !== 'open') throw problems.conflict(`The alert is already ${alert.status}.`);
     await runCommand(deps, request, principal, alert.caseId, { type: 'acknowledge_alert', alertId: alert.alertId });
     return (await findAlert(deps.pool, alert.alertId)) as z.infer<typeof alertSchema>;
@@ -52,6 +59,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
    */
   app.get('/v1/alerts/stream', {
     onRequest: supervisor,
+    config: { audit: true },
     schema: {
       tags: ['alerts'], summary: 'Live alerts (text/event-stream); resumes from Last-Event-ID',
       querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
@@ -76,9 +84,21 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     request.raw.on('close', () => {
       closed = true;
     });
+    // Rows for refused or failed requests come from the route's audit hook; this one logs per event.
+    request.auditWritten = true;
     while (!closed) {
       try {
+        // Only alerts of clients the agency still sees (coordinating, or consent): a withdrawal
+        // ends the stream's events for that case on the next poll.
         const changes = await alertChangesSince(deps.pool, principal.agencyId ?? '', after);
+        if (changes.length > 0) {
+          // Logged before they are sent; if the log cannot be written nothing is sent and the
+          // same events are tried again on the next poll.
+          await recordReads(deps.pool, {
+            userId: principal.sub, role: principal.role, agencyId: principal.agencyId, caseIds: changes.map((c) => c.alert.caseId),
+            route: '/v1/alerts/stream', method: 'GET', status: 200, what: 'alert-stream',
+          });
+        }
         for (const c of changes) {
           res.write(`id: ${c.seq}\nevent: alert\ndata: ${JSON.stringify(c.alert)}\n\n`);
           after = c.seq;

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { canSeeAccessLog, canSeeTrail } from '../../domain/access';
 import { decide } from '../../domain/decide';
 import {
   addInterventionBodySchema, clientViewBodySchema, consentBodySchema, meetingBodySchema, needsBodySchema,
   noteBodySchema, openCaseFieldsSchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
-  responsibilityBodySchema, riskLevelBodySchema, transitionBodySchema,
+  responsibilityBodySchema, riskLevelBodySchema, transferBodySchema, transitionBodySchema,
 } from '../../domain/commands';
 import { personalIdentityNumberSchema } from '../../domain/personal-identity-number';
 import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
 import { listAgencies } from '../../store/agencies';
+import { accessLog } from '../../store/audit-log';
 import { forgetUnopenedClientIdentity, saveClientIdentity } from '../../store/client-identities';
 import { readStream } from '../../store/event-store';
 import { latestPolicy } from '../../store/policies';
@@ -19,7 +21,8 @@ import { composeView, orUnavailable, requestIdOf, runCommand, toPerson, visibleC
 import type { JourneyClient } from '../journey-client';
 import { problemResponses } from '../openapi';
 import { problemFromRejection, problems, safeErrorForLog } from '../problem';
-import { caseSummarySchema, caseViewSchema, eventViewSchema, items } from '../schemas/views';
+import { auditRead } from '../read-audit';
+import { accessLogEntrySchema, caseSummarySchema, caseViewSchema, eventViewSchema, items } from '../schemas/views';
 import type { Pool } from 'pg';
 
 export interface CaseRouteDeps {
@@ -73,13 +76,15 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
       throw err;
     }
     request.auditCaseId = caseId;
-    return reply.code(201).send(await composeView(deps.pool, result.state, principal));
+    const view = await composeView(deps.pool, result.state, principal);
+    await auditRead(request, deps.pool, [caseId], 'command', { status: 201, changed: true });
+    return reply.code(201).send(view);
   });
 
   app.get('/v1/cases', {
-    onRequest: requireRole('coordinator', 'supervisor', 'admin', 'agency'),
+    onRequest: requireRole('coordinator', 'supervisor', 'agency'),
     config: audited,
-    schema: { tags: ['cases'], summary: 'List cases',
+    schema: { tags: ['cases'], summary: "List the cases the caller's agency may see (coordinating, holding or taking over responsibility, or consented, by role)",
       querystring: z.object({
         phase: phaseSchema.optional(),
         releaseWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
@@ -90,36 +95,55 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     const principal = principalOf(request);
     const q = request.query;
     const rows = await orUnavailable(() => listCases(deps.pool, {
-      ...q, ...(principal.role === 'agency' ? { consentedAgencyId: principal.agencyId ?? '' } : {}),
+      ...q, viewer: { role: principal.role as 'coordinator' | 'supervisor' | 'agency', agencyId: principal.agencyId ?? '' },
     }));
+    await auditRead(request, deps.pool, rows.map((r) => r.caseId), 'case-list');
     return { items: rows as z.infer<typeof caseSummarySchema>[] };
   });
 
   app.get('/v1/cases/:caseId', {
-    onRequest: requireRole('coordinator', 'supervisor', 'admin', 'agency'),
+    onRequest: requireRole('coordinator', 'supervisor', 'agency'),
     config: audited,
-    schema: { tags: ['cases'], summary: 'One case (an agency sees only its own interventions)', params: caseParams, response: view },
+    schema: { tags: ['cases'], summary: 'One case (an agency officer sees only what its own tasks need)', params: caseParams, response: view },
   }, async (request) => {
     const principal = principalOf(request);
     const state = await visibleCase(deps.pool, request.params.caseId, principal);
-    return composeView(deps.pool, state, principal);
+    const shown = await composeView(deps.pool, state, principal);
+    await auditRead(request, deps.pool, [state.caseId], 'case');
+    return shown;
   });
 
   app.get('/v1/cases/:caseId/events', {
-    onRequest: requireRole('coordinator', 'supervisor', 'admin'),
+    onRequest: requireRole('coordinator', 'supervisor'),
     config: audited,
     schema: { tags: ['cases'], summary: "The case's audit trail, in version order", params: caseParams,
       response: { 200: items(eventViewSchema), ...problemResponses(401, 403, 404, 503) } },
   }, async (request) => {
     const principal = principalOf(request);
-    await visibleCase(deps.pool, request.params.caseId, principal);
+    const state = await visibleCase(deps.pool, request.params.caseId, principal);
+    if (!canSeeTrail(state, principal)) throw problems.notFound('No such case.');
     const events = await orUnavailable(() => readStream(deps.pool, request.params.caseId));
+    await auditRead(request, deps.pool, [state.caseId], 'events');
     return {
       items: events.map((e) => ({
         version: e.version, type: e.type, occurredAt: e.occurredAt,
         actor: e.metadata.actor as Record<string, unknown>, data: e.data as Record<string, unknown>,
       })),
     };
+  });
+
+  app.get('/v1/cases/:caseId/access-log', {
+    onRequest: requireRole('coordinator', 'supervisor'),
+    config: audited,
+    schema: { tags: ['cases'], summary: "Who read this client's data, newest first (coordinating agency's coordinators and supervisors); itself logged",
+      params: caseParams, response: { 200: items(accessLogEntrySchema), ...problemResponses(401, 403, 404, 503) } },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const state = await visibleCase(deps.pool, request.params.caseId, principal);
+    if (!canSeeAccessLog(state, principal)) throw problems.forbidden('Only the coordinating agency reads the access log.');
+    // Logged first, so the extract includes this reading of it.
+    await auditRead(request, deps.pool, [state.caseId], 'access-log');
+    return { items: await orUnavailable(() => accessLog(deps.pool, state.caseId)) };
   });
 
   /** One planning command per route, all shaped alike. */
@@ -172,6 +196,8 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     (b, p) => ({ type: 'waive_intervention', interventionId: p.interventionId, ...b }));
   command('POST', '/v1/cases/:caseId/interventions/:interventionId/reassign', 'Give the intervention to another agency', reassignBodySchema, interventionParams,
     (b, p) => ({ type: 'reassign_intervention', interventionId: p.interventionId, ...b }));
+  command('POST', '/v1/cases/:caseId/transfer', 'Hand the coordination over to another agency (a coordinator of the coordinating agency)', transferBodySchema, caseParams,
+    (b) => ({ type: 'transfer_case', ...b }));
   command('POST', '/v1/cases/:caseId/follow-ups/:followUpId/complete', 'The assigned agency completes a follow-up', noteBodySchema,
     caseParams.extend({ followUpId: z.string().min(1).max(50) }),
     (b, p) => ({ type: 'complete_follow_up', followUpId: p.followUpId, ...b }), ['agency']);

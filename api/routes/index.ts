@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { ApiApp } from '../server';
 import type { JourneyClient } from '../journey-client';
+import { replayGuard } from '../case-service';
 import { installReadAudit } from '../read-audit';
 import { installTextGuard } from '../text-guard';
 import { adminRoutes } from './admin';
@@ -13,6 +14,7 @@ import { taskRoutes } from './tasks';
 /** The contract's routes (shared/spec/API.md) on top of the framework. */
 export async function registerDomainRoutes(app: ApiApp, deps: { pool: Pool; journeys: JourneyClient }): Promise<void> {
   installReadAudit(app, deps.pool);
+  app.decorate('replayGuard', replayGuard(deps.pool));
   installTextGuard(app);
   await app.register(adminRoutes, { pool: deps.pool });
   await app.register(caseRoutes, deps);

@@ -5,6 +5,7 @@ import { listTasks } from '../../store/read-models';
 import { principalOf, requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
+import { auditRead } from '../read-audit';
 import { items, taskSchema } from '../schemas/views';
 
 /** An agency's inbox: only its own tasks, for clients whose consent covers it, overdue first. */
@@ -20,6 +21,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { p
   }, async (request) => {
     const principal = principalOf(request);
     const rows = await orUnavailable(() => listTasks(pool, principal.agencyId ?? '', request.query.status));
+    await auditRead(request, pool, rows.map((t) => t.caseId), 'tasks');
     return { items: rows };
   });
 };

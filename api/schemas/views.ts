@@ -21,15 +21,15 @@ export const caseViewSchema = z.object({
     municipality: z.string(),
     personalIdentityNumber: z.string().optional().meta({ description: 'Masked: birth date only, e.g. 19850101-****' }),
   }),
-  riskLevel: riskLevelSchema,
-  needs: z.array(areaSchema),
+  riskLevel: riskLevelSchema.optional().meta({ description: 'Left out for an agency officer that holds no follow-ups and does not take over responsibility' }),
+  needs: z.array(areaSchema).meta({ description: "An agency officer sees only the needs in its own interventions' areas" }),
   admittedAt: z.string(),
   expectedReleaseAt: z.string().nullable(),
   releasedAt: z.string().optional(),
   closedAt: z.string().optional(),
   closeReason: z.string().nullable().optional(),
   policy: z.object({ policyId: z.string(), version: z.number().int() }),
-  consent: z.object({ agencyIds: z.array(z.string()) }),
+  consent: z.object({ agencyIds: z.array(z.string()) }).optional().meta({ description: 'Not shown to agency officers' }),
   responsibility: z.object({ holderAgencyId: z.string().nullable(), successorAgencyId: z.string().nullable() }),
   coordinatorAgencyId: z.string(),
   clientView: z.string().nullable().optional(),
@@ -114,7 +114,16 @@ export const alertSchema = z.object({
   status: z.enum(['open', 'acknowledged', 'resolved']),
   acknowledgedAt: z.string().optional(),
   resolvedAt: z.string().optional(),
+  resolvedReason: z.enum(['consent_withdrawn']).optional().meta({ description: 'Ended because its addressee lost access to the client, not because the gap closed' }),
   message: z.string(),
+});
+
+export const accessLogEntrySchema = z.object({
+  at: z.string(),
+  sub: z.string(),
+  role: z.string(),
+  agencyId: z.string().nullable(),
+  what: z.string().meta({ description: 'case, events, case-list, tasks, alerts, alert-stream, access-log, command' }),
 });
 
 export const agencyViewSchema = agencySchema;

@@ -38,6 +38,8 @@ interface Row {
   target: TargetKind;
   /** Which agency acts in the `agency` role (default: sot-1480, which holds i1). */
   agency?: keyof Tokens;
+  /** Which supervisor (default: sot-1480's). */
+  supervisor?: keyof Tokens;
   ok?: number;
   stream?: true;
 }
@@ -56,10 +58,15 @@ const ROWS: Row[] = [
   { method: 'GET', route: '/v1/policies/{policyId}', path: () => '/v1/policies/default', allowed: ROLES, target: 'none' },
   // Cases
   { method: 'POST', route: '/v1/cases', path: () => '/v1/cases', body: () => caseBody(), allowed: ['coordinator'], target: 'none', ok: 201 },
-  { method: 'GET', route: '/v1/cases', path: () => '/v1/cases', allowed: ROLES, target: 'shared' },
-  { method: 'GET', route: '/v1/cases/{caseId}', path: (x) => `/v1/cases/${x.caseId}`, allowed: ROLES, target: 'shared' },
+  // Administrators see no client data at all (issue 14).
+  { method: 'GET', route: '/v1/cases', path: () => '/v1/cases', allowed: ['coordinator', 'supervisor', 'agency'], target: 'shared' },
+  { method: 'GET', route: '/v1/cases/{caseId}', path: (x) => `/v1/cases/${x.caseId}`, allowed: ['coordinator', 'supervisor', 'agency'], target: 'shared' },
   { method: 'GET', route: '/v1/cases/{caseId}/events', path: (x) => `/v1/cases/${x.caseId}/events`,
-    allowed: ['coordinator', 'supervisor', 'admin'], target: 'shared' },
+    allowed: ['coordinator', 'supervisor'], target: 'shared' },
+  { method: 'GET', route: '/v1/cases/{caseId}/access-log', path: (x) => `/v1/cases/${x.caseId}/access-log`,
+    allowed: ['coordinator', 'supervisor'], supervisor: 'coordinatorBoss', target: 'shared' },
+  { method: 'POST', route: '/v1/cases/{caseId}/transfer', path: (x) => `/v1/cases/${x.caseId}/transfer`,
+    body: () => ({ toAgencyId: 'frv-gbg', reason: 'Klienten flyttar' }), allowed: ['coordinator'], target: 'fresh' },
   { method: 'POST', route: '/v1/cases/{caseId}/transitions', path: (x) => `/v1/cases/${x.caseId}/transitions`,
     body: () => ({ to: 'utslussning', measure: 'frigang' }), allowed: ['coordinator'], target: 'fresh' },
   { method: 'PUT', route: '/v1/cases/{caseId}/release-date', path: (x) => `/v1/cases/${x.caseId}/release-date`,
@@ -145,7 +152,7 @@ function tokenOf(role: Role, row: Row): string {
   switch (role) {
     case 'coordinator': return t.coordinator;
     case 'agency': return t[row.agency ?? 'social'];
-    case 'supervisor': return t.socialBoss;
+    case 'supervisor': return t[row.supervisor ?? 'socialBoss'];
     case 'admin': return t.admin;
   }
 }

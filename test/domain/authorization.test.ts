@@ -39,17 +39,26 @@ const commands: Record<Exclude<CommandType, 'open_case'>, Command> = {
   decline_intervention: { type: 'decline_intervention', interventionId: 'i1', reason: 'x' },
   complete_follow_up: { type: 'complete_follow_up', followUpId: 'f1' },
   acknowledge_alert: { type: 'acknowledge_alert', alertId: 'case-1-a1' },
+  transfer_case: { type: 'transfer_case', toAgencyId: 'frv-gbg', reason: 'x' },
 };
 
-type Who = 'coordinator' | 'owner officer' | 'other officer' | 'probation officer' | 'officer without consent' | 'owner supervisor' | 'other supervisor' | 'admin';
+type Who =
+  | 'coordinator' | 'successor coordinator' | 'unrelated coordinator'
+  | 'owner officer' | 'other officer' | 'probation officer' | 'officer without consent'
+  | 'owner supervisor' | 'other supervisor' | 'coordinating supervisor' | 'unrelated supervisor' | 'admin';
+const coordinatorAt = (agencyId: string): Person => ({ sub: `coord-${agencyId}`, role: 'coordinator', agencyId });
 const people: Record<Who, Person> = {
   coordinator,
+  'successor coordinator': coordinatorAt('frv-gbg'),
+  'unrelated coordinator': coordinatorAt('ngo'),
   'owner officer': officer('sot-1480'),
   'other officer': officer('af'),
   'probation officer': officer('frv-gbg'),
   'officer without consent': officer('ngo'),
   'owner supervisor': supervisor('sot-1480'),
   'other supervisor': supervisor('af'),
+  'coordinating supervisor': supervisor('kvv'),
+  'unrelated supervisor': supervisor('ngo'),
   admin,
 };
 
@@ -58,28 +67,34 @@ const COORDINATOR_ONLY = new Set<CommandType>([
   'add_intervention', 'waive_intervention', 'reassign_intervention', 'record_meeting', 'adopt_plan', 'review_plan',
 ]);
 
-/** DOMAIN.md's table of roles, as an oracle: null = allowed. */
+/**
+ * DOMAIN.md's table of roles and relations, as an oracle: null = allowed. The case is
+ * coordinated (and held) by kvv, frv-gbg takes over; ngo has no relation to it at all.
+ */
 function expected(type: CommandType, who: Who): RejectionKind | null {
   if (who === 'admin') return 'forbidden';
-  if (who === 'officer without consent') return 'not_found'; // the case does not exist for them
-  if (COORDINATOR_ONLY.has(type)) return who === 'coordinator' ? null : 'forbidden';
+  // The case does not exist for them.
+  if (['officer without consent', 'unrelated coordinator', 'unrelated supervisor'].includes(who)) return 'not_found';
+  const isCoordinator = who === 'coordinator' || who === 'successor coordinator';
+  if (type === 'transfer_case') return who === 'coordinator' ? null : 'forbidden';
+  if (COORDINATOR_ONLY.has(type)) return isCoordinator ? null : 'forbidden';
   const officerOf = (owner: Who) => (who === owner ? null : who.endsWith('officer') ? 'not_found' : 'forbidden');
   switch (type) {
     case 'accept_intervention':
     case 'complete_intervention':
       return officerOf('owner officer');
     case 'decline_intervention':
-      return who === 'coordinator' ? null : officerOf('owner officer');
+      return isCoordinator ? null : officerOf('owner officer');
     case 'complete_follow_up':
       return officerOf('probation officer');
     case 'acknowledge_alert':
-      return who === 'owner supervisor' ? null : who === 'other supervisor' ? 'not_found' : 'forbidden';
+      return who === 'owner supervisor' ? null : who.endsWith('supervisor') ? 'not_found' : 'forbidden';
     default:
       throw new Error(type);
   }
 }
 
-describe('who may do what (DOMAIN.md roles)', () => {
+describe('who may do what (DOMAIN.md roles and relations)', () => {
   const rows = Object.entries(commands).flatMap(([type, command]) =>
     (Object.keys(people) as Who[]).map((who) => [type, who, command, expected(type as CommandType, who)] as const),
   );
@@ -100,8 +115,13 @@ describe('who may do what (DOMAIN.md roles)', () => {
   it('only a coordinator opens a case', () => {
     for (const who of Object.keys(people) as Who[]) {
       const got = authorize(undefined as never, openCase(), people[who]);
-      expect([who, got?.kind ?? null]).toEqual([who, who === 'coordinator' ? null : 'forbidden']);
+      expect([who, got?.kind ?? null]).toEqual([who, people[who].role === 'coordinator' ? null : 'forbidden']);
     }
+  });
+
+  it('runs begun before the relationship rules keep theirs: role and consent only', () => {
+    expect(authorize(state, commands.set_consent, people['unrelated coordinator'], true)).toBeNull();
+    expect(authorize(state, commands.set_consent, people['unrelated coordinator'])?.kind).toBe('not_found');
   });
 
   it('agencyHasConsent: only a consented agency', () => {

@@ -86,8 +86,11 @@ describe('set_consent', () => {
       ev('ConsentChanged', { agencyIds: ['sot-1480', 'reg-vg', 'af'] }),
       ev('FollowUpCancelled', { followUpId: 'f2', reason: 'consent_withdrawn' }),
       ev('FollowUpCancelled', { followUpId: 'f3', reason: 'consent_withdrawn' }),
+      // frivården's alert on the missed f2 ends with its access.
+      ev('AlertResolved', { alertId: 'case-1-a7', reason: 'consent_withdrawn' }),
     ]);
     expect(s.followUps.map((f) => f.status)).toEqual(['completed', 'cancelled', 'cancelled']);
+    expect(s.alerts.find((a) => a.alertId === 'case-1-a7')).toMatchObject({ status: 'resolved', resolvedReason: 'consent_withdrawn' });
   });
 
   it('invalid_input agencyIds.N for an agency not in the directory', () => {

@@ -32,6 +32,7 @@ const rich = history(
   [{ type: 'change_phase', to: 'frigiven' }, ctx(coordinator, plusDays(RELEASE, -9))],
   [{ type: 'complete_follow_up', followUpId: 'f1' }, ctx(officer('frv-gbg'), plusDays(RELEASE, -9))],
   { tick: plusDays(RELEASE, 0) },
+  [{ type: 'transfer_case', toAgencyId: 'sot-1480', reason: 'Samordningen flyttas till kommunen' }, ctx(coordinator, plusDays(RELEASE, 0))],
   [{ type: 'change_phase', to: 'avslutad', reason: 'Överflyttad' }, ctx(coordinator, plusDays(RELEASE, 0))],
   { tick: plusDays(RELEASE, 0) },
 );

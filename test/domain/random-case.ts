@@ -74,7 +74,8 @@ export function start(spec: CaseSpec): { state: CaseState; events: DomainEvent[]
     riskLevel: spec.riskLevel,
     needs: spec.needs,
     consent: { agencyIds: spec.consent },
-    ...(spec.successor ? { responsibility: { successorAgencyId: spec.successor } } : {}),
+    // A successor must be covered by consent (access.ts): a random one is named only when it is.
+    ...(spec.successor && spec.consent.includes(spec.successor) ? { responsibility: { successorAgencyId: spec.successor } } : {}),
     policy: policy(spec.scale === 'days' ? defaultPolicyBody : secondsPolicy),
   });
   const d = decide(undefined, cmd, ctx(coordinator, NOW));
