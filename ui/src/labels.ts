@@ -132,6 +132,20 @@ export const EVENT_TYPES: Record<string, string> = {
   AlertRaised: 'Larm utlöst',
   AlertAcknowledged: 'Larm kvitterat',
   AlertResolved: 'Larm åtgärdat',
+  CaseTransferred: 'Samordningen överlämnad',
+};
+
+/** What a read showed (GET /v1/cases/{id}/access-log `what`). */
+export const READ_KINDS: Record<string, string> = {
+  case: 'Ärendet',
+  events: 'Händelser',
+  'access-log': 'Loggutdrag',
+  'case-list': 'Ärendelista',
+  tasks: 'Uppgiftslista',
+  alerts: 'Larmlista',
+  'alert-stream': 'Larm i realtid',
+  command: 'Ändring i ärendet',
+  export: 'Export',
 };
 
 export const TASK_STATUSES: Record<string, string> = {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { alertSchema, caseSummarySchema, caseViewSchema, eventViewSchema, taskSchema } from '../../api/schemas/views';
+import type { accessLogEntrySchema, alertSchema, caseSummarySchema, caseViewSchema, eventViewSchema, taskSchema } from '../../api/schemas/views';
 
 /* The API's response shapes, taken from the very zod schemas that serialise them (type-only:
  * nothing of the server is bundled), so a change of the contract fails the UI's type-check. */
@@ -12,6 +12,7 @@ export type Gap = CaseView['gaps'][number];
 export type EventView = z.infer<typeof eventViewSchema>;
 export type Task = z.infer<typeof taskSchema>;
 export type Alert = z.infer<typeof alertSchema>;
+export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 
 type Counts = Record<string, number | null>;
 interface Ratio {

@@ -114,7 +114,7 @@ export function NeedsForm({ view, send }: CaseActionProps) {
 export function ConsentForm({ view, send }: CaseActionProps) {
   const { agencies } = useApp();
   const cmd = useCommand();
-  const [ids, setIds] = useState<string[]>(view.consent.agencyIds);
+  const [ids, setIds] = useState<string[]>(view.consent?.agencyIds ?? []);
   const submit = async (e: Event) => {
     e.preventDefault();
     await cmd.run(consentBodySchema, { agencyIds: ids }, (b) => send('PUT', '/consent', b, 'Samtycket är sparat.'));

@@ -5,10 +5,11 @@ import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, Time } from '../components/ui';
 import { formatDate, formatDateTime } from '../format';
 import {
-  AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, RISK_LEVELS, label,
+  AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, READ_KINDS, RISK_LEVELS, ROLES,
+  label,
 } from '../labels';
 import { Link } from '../router';
-import type { CaseView, EventView, Intervention } from '../types';
+import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
 import { useApi } from '../use-api';
 import {
   AddInterventionForm, ConsentForm, InterventionActions, NeedsForm, ReleaseDateForm, ResponsibilityForm, TransitionForm, type CaseActionProps,
@@ -180,8 +181,11 @@ function eventSummary(e: EventView, view: CaseView, all: EventView[], agencyName
     case 'FollowUpCancelled':
       return CANCEL_REASONS[s('reason')] ?? '';
     case 'AlertAcknowledged':
-    case 'AlertResolved':
       return alertText(d.alertId, all, agencyName);
+    case 'AlertResolved':
+      return `${alertText(d.alertId, all, agencyName)}${d.reason === 'consent_withdrawn' ? ' (samtycket återkallat)' : ''}`;
+    case 'CaseTransferred':
+      return `Från ${agencyName(s('fromAgencyId'))} till ${agencyName(s('toAgencyId'))}: ${s('reason')}`;
     case 'FollowUpScheduled':
       return `Senast ${formatDateTime(s('dueAt'))}, ${agencyName(s('agencyId') || null)}`;
     case 'ReminderSent':
@@ -227,6 +231,9 @@ export function CasePage({ caseId }: { caseId: string }) {
   const view = useApi<CaseView>(path);
   const seesEvents = session.role !== 'agency';
   const events = useApi<{ items: EventView[] }>(seesEvents ? `${path}/events` : null);
+  // Only the coordinating agency's coordinators and supervisors read who has looked at the client.
+  const seesAccessLog = seesEvents && !!view.data && view.data.coordinatorAgencyId === session.agencyId;
+  const accessLog = useApi<{ items: AccessLogEntry[] }>(seesAccessLog ? `${path}/access-log` : null);
 
   if (view.error && !view.data) {
     return (
@@ -264,7 +271,8 @@ export function CasePage({ caseId }: { caseId: string }) {
       }
     >
       <p class="lead">
-        <Badge kind="info">{label(PHASES, c.phase)}</Badge> {c.measure ? `${label(MEASURES, c.measure)} · ` : ''}Risknivå {label(RISK_LEVELS, c.riskLevel).toLowerCase()} · Kommun {c.client.municipality}
+        <Badge kind="info">{label(PHASES, c.phase)}</Badge> {c.measure ? `${label(MEASURES, c.measure)} · ` : ''}
+        {c.riskLevel ? `Risknivå ${label(RISK_LEVELS, c.riskLevel).toLowerCase()} · ` : ''}Kommun {c.client.municipality}
         {c.client.personalIdentityNumber ? ` · ${c.client.personalIdentityNumber}` : ''}
       </p>
 
@@ -359,6 +367,7 @@ export function CasePage({ caseId }: { caseId: string }) {
       ) : null}
 
       <div class="columns">
+        {c.consent ? (
         <Section id="rubrik-samtycke" title="Samtycke">
           {c.consent.agencyIds.length ? (
             <ul>
@@ -375,6 +384,7 @@ export function CasePage({ caseId }: { caseId: string }) {
             </Disclosure>
           ) : null}
         </Section>
+        ) : null}
         <Section id="rubrik-ansvar" title="Helhetsansvar">
           <dl class="facts">
             <dt>Har ansvaret nu</dt>
@@ -435,6 +445,43 @@ export function CasePage({ caseId }: { caseId: string }) {
             </div>
           ) : (
             <Loading what="Hämtar händelser" />
+          )}
+        </Section>
+      ) : null}
+
+      {seesAccessLog ? (
+        <Section id="rubrik-atkomstlogg" title="Vem har läst uppgifterna">
+          {accessLog.error ? <Notice kind="error">{accessLog.error.message}</Notice> : null}
+          {accessLog.data ? (
+            <div class="table-wrap">
+              <table class="access-log">
+                <caption>Loggutdrag för klienten, senaste först ({accessLog.data.items.length} läsningar). Klienten har rätt att få detta utdrag.</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Tid</th>
+                    <th scope="col">Användare</th>
+                    <th scope="col">Roll</th>
+                    <th scope="col">Myndighet</th>
+                    <th scope="col">Vad</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {accessLog.data.items.map((e, n) => (
+                    <tr key={n}>
+                      <td>
+                        <Time iso={e.at} precise />
+                      </td>
+                      <td>{e.sub}</td>
+                      <td>{label(ROLES, e.role)}</td>
+                      <td>{agencyName(e.agencyId)}</td>
+                      <td>{READ_KINDS[e.what] ?? e.what}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : (
+            <Loading what="Hämtar loggutdraget" />
           )}
         </Section>
       ) : null}
