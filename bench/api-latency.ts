@@ -1,4 +1,6 @@
 import { Pool } from 'pg';
+import { recordReads } from '../store/audit-log';
+import { listTasks } from '../store/read-models';
 import type { BenchContext } from './context';
 import { startProfile } from './profile';
 import { progress, say } from './progress';
@@ -10,11 +12,16 @@ import { seedOpenCases } from './seed';
  * (seeded straight into the log and read models, see bench/seed.ts), then one agency's inbox
  * (GET /v1/tasks, the agency holding the most open tasks), one supervisor's alerts (GET
  * /v1/alerts, the agency with the most open alerts) and a bare `SELECT 1` on the API's pool,
- * round-robin, one request at a time, over HTTP to the API in this process.
+ * round-robin, one request at a time, over HTTP to the API in this process. Side by side, the
+ * cost of logging the reads (issue 14): the inbox's query alone, and the same query followed by
+ * the audit write the API makes for that page (one row per case shown, one statement).
  */
 
 export interface ApiLatencyResult {
   inbox: { p50Ms: number; p99Ms: number };
+  /** The inbox's page from PostgreSQL without and with the audit write of that page. */
+  inboxQuery: { p50Ms: number; p99Ms: number };
+  inboxQueryAudited: { p50Ms: number; p99Ms: number };
   alerts: { p50Ms: number; p99Ms: number };
   selectOne: { p50Ms: number; p99Ms: number };
 }
@@ -65,24 +72,38 @@ export async function apiLatencyPhase(ctx: BenchContext): Promise<ApiLatencyResu
     selectOne: async () => {
       await stack.pool.query('SELECT 1');
     },
+    inboxQuery: async () => {
+      await listTasks(stack.pool, inbox.agency_id, 'open');
+    },
+    inboxQueryAudited: async () => {
+      const page = await listTasks(stack.pool, inbox.agency_id, 'open');
+      await recordReads(stack.pool, {
+        userId: 'bench-officer', role: 'agency', agencyId: inbox.agency_id, caseIds: [...new Set(page.map((t) => t.caseId))],
+        route: '/v1/tasks', method: 'GET', status: 200, what: 'tasks',
+      });
+    },
   };
-  const samples: Record<keyof typeof probes, number[]> = { inbox: [], alerts: [], selectOne: [] };
+  const samples: Record<keyof typeof probes, number[]> = { inbox: [], alerts: [], selectOne: [], inboxQuery: [], inboxQueryAudited: [] };
   for (let i = 0; i < 30; i++) for (const p of Object.values(probes)) await p();
 
   const profile = startProfile(ctx.profileTargets(), { databaseUrl: stack.databaseUrl });
-  const bar = progress('apiLatency: requests', requests * 3);
+  const perRound = Object.keys(probes).length;
+  const bar = progress('apiLatency: requests', requests * perRound);
   for (let i = 0; i < requests; i++) {
     for (const [name, p] of Object.entries(probes) as [keyof typeof probes, () => Promise<void>][]) {
       const t = performance.now();
       await p();
       samples[name].push(performance.now() - t);
     }
-    bar.tick(3);
+    bar.tick(perRound);
   }
   bar.done();
   ctx.profile('apiLatency', await profile.stop());
 
-  const s = { inbox: summarize(samples.inbox), alerts: summarize(samples.alerts), selectOne: summarize(samples.selectOne) };
+  const s = {
+    inbox: summarize(samples.inbox), alerts: summarize(samples.alerts), selectOne: summarize(samples.selectOne),
+    inboxQuery: summarize(samples.inboxQuery), inboxQueryAudited: summarize(samples.inboxQueryAudited),
+  };
   const t = totals.rows[0]!;
   ctx.detail('apiLatency', {
     seeded: { ...seeded, seconds: round(seeded.seconds, 1), via: 'appendToStream + projectEvents with domain decide/dueActions events, synchronous_commit=off for the seeding connections only; no Temporal workflows' },
@@ -90,6 +111,7 @@ export async function apiLatencyPhase(ctx: BenchContext): Promise<ApiLatencyResu
     inbox: { agencyId: inbox.agency_id, openTasks: inbox.n, itemsReturned: inboxItems, ...s.inbox },
     alerts: { agencyId: alerts.agency_id, openAlerts: alerts.n, itemsReturned: alertItems, ...s.alerts },
     selectOne: s.selectOne,
+    auditCost: { inboxQuery: s.inboxQuery, inboxQueryAudited: s.inboxQueryAudited, casesLoggedPerPage: new Set((await listTasks(stack.pool, inbox.agency_id, 'open')).map((x) => x.caseId)).size },
     ratioToSelectOne: {
       inboxP50: round(s.inbox.p50Ms / s.selectOne.p50Ms, 1), inboxP99: round(s.inbox.p99Ms / s.selectOne.p99Ms, 1),
       alertsP50: round(s.alerts.p50Ms / s.selectOne.p50Ms, 1), alertsP99: round(s.alerts.p99Ms / s.selectOne.p99Ms, 1),
@@ -102,5 +124,8 @@ export async function apiLatencyPhase(ctx: BenchContext): Promise<ApiLatencyResu
     `${alertItems} returned); ${requests} requests each, one at a time, HTTP to the API in this process. ` +
     `p50 vs SELECT 1: inbox ×${round(s.inbox.p50Ms / s.selectOne.p50Ms, 1)}, alerts ×${round(s.alerts.p50Ms / s.selectOne.p50Ms, 1)}.`);
   const pick = (x: { p50Ms: number; p99Ms: number }) => ({ p50Ms: round(x.p50Ms, 2), p99Ms: round(x.p99Ms, 2) });
-  return { inbox: pick(s.inbox), alerts: pick(s.alerts), selectOne: pick(s.selectOne) };
+  return {
+    inbox: pick(s.inbox), alerts: pick(s.alerts), selectOne: pick(s.selectOne),
+    inboxQuery: pick(s.inboxQuery), inboxQueryAudited: pick(s.inboxQueryAudited),
+  };
 }

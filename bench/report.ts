@@ -67,6 +67,8 @@ export function renderTable(r: BenchResults, opts: { fullSize: boolean }): strin
     rows.push(['', 'GET /v1/alerts p50 · p99', `${f(a.alerts.p50Ms, 2)} · ${f(a.alerts.p99Ms, 2)} ms`, '']);
     rows.push(['', 'SELECT 1 p50 · p99', `${f(a.selectOne.p50Ms, 2)} · ${f(a.selectOne.p99Ms, 2)} ms`, '']);
     rows.push(['', 'inbox ÷ SELECT 1 (p50 · p99)', `×${f(a.inbox.p50Ms / a.selectOne.p50Ms)} · ×${f(a.inbox.p99Ms / a.selectOne.p99Ms)}`, '']);
+    rows.push(['', 'inbox query p50 · p99, without audit', `${f(a.inboxQuery.p50Ms, 2)} · ${f(a.inboxQuery.p99Ms, 2)} ms`, '']);
+    rows.push(['', 'inbox query p50 · p99, with its audit write', `${f(a.inboxQueryAudited.p50Ms, 2)} · ${f(a.inboxQueryAudited.p99Ms, 2)} ms`, '']);
   }
   if (r.projectionLag) rows.push(['projectionLag', 'accepted → in inbox p50 · p99', `${f(r.projectionLag.p50Ms, 2)} · ${f(r.projectionLag.p99Ms, 2)} ms`, '']);
   if (r.workerMemory) {

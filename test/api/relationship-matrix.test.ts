@@ -1,55 +1,22 @@
 import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MATRIX, RELATIONS, ROLES, matrixMarkdown, type Relation, type Role } from './relationship-matrix-table';
 import { caller, inDays, openCase, settle, snapshot, type Call, type Response } from './support';
 
 /**
  * Issue 14: who may see and act on a client follows the client's relation to the caller's
  * agency and consent, for every role (domain/access.ts). Every route that touches a case, as
  * each of the four roles, at an agency in each relation to the case: the exact status, and a
- * refused call changes nothing. MATRIX below is the table the README prints.
+ * refused call changes nothing. MATRIX (relationship-matrix-table.ts) is the table the README prints.
  *
  * The case: opened by a coordinator of kvv-gbg (coordinating); sot-1480 holds overall
  * responsibility, frv-gbg takes over; reg-vg is in consent only; sot-1401 is unrelated; af was
  * in consent and has been withdrawn. Admitted 60 days ago, released in 10: housing (sot-1480),
  * treatment (reg-vg) and work (af) are overdue, so alerts are open to sot-1480, reg-vg and kvv.
  */
-const RELATIONS = ['coordinating', 'holder', 'successor', 'consented', 'unrelated', 'withdrawn'] as const;
-type Relation = (typeof RELATIONS)[number];
 const AGENCY: Record<Relation, string> = {
   coordinating: 'kvv-gbg', holder: 'sot-1480', successor: 'frv-gbg', consented: 'reg-vg', unrelated: 'sot-1401', withdrawn: 'af',
-};
-const ROLES = ['coordinator', 'supervisor', 'agency', 'admin'] as const;
-type Role = (typeof ROLES)[number];
-
-/**
- * Status per relation, in RELATIONS order. For lists: `in` (the case is listed), `out` (it is
- * not), or the status of a refused call.
- */
-export const MATRIX: Record<string, Record<Role, string>> = {
-  //                                                  coordinating holder successor consented unrelated withdrawn
-  'GET /v1/cases/{caseId}':                            { coordinator: '200 200 200 404 404 404', supervisor: '200 200 200 200 404 404', agency: '404 200 200 200 404 404', admin: '403 403 403 403 403 403' },
-  'GET /v1/cases/{caseId}/events':                     { coordinator: '200 200 200 404 404 404', supervisor: '200 200 200 200 404 404', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'GET /v1/cases/{caseId}/access-log':                 { coordinator: '200 403 403 404 404 404', supervisor: '200 403 403 403 404 404', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'GET /v1/cases':                                     { coordinator: 'in in in out out out',    supervisor: 'in in in in out out',     agency: 'out in in in out out',    admin: '403 403 403 403 403 403' },
-  'GET /v1/tasks':                                     { coordinator: '403 403 403 403 403 403', supervisor: 'out in out in out out',   agency: 'out in out in out out',   admin: '403 403 403 403 403 403' },
-  'GET /v1/alerts':                                    { coordinator: '403 403 403 403 403 403', supervisor: 'in in out in out out',    agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/transitions':               { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'PUT /v1/cases/{caseId}/release-date':               { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'PUT /v1/cases/{caseId}/needs':                      { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'PUT /v1/cases/{caseId}/risk-level':                 { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'PUT /v1/cases/{caseId}/consent':                    { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'PUT /v1/cases/{caseId}/responsibility':             { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'PUT /v1/cases/{caseId}/client-view':                { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/meetings':                  { coordinator: '201 201 201 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/plan/adopt':                { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/interventions':             { coordinator: '201 201 201 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/interventions/{own}/accept':   { coordinator: '403 403 403 403 403 403', supervisor: '403 403 403 403 403 403', agency: '404 200 404 200 404 404', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/interventions/{own}/complete': { coordinator: '403 403 403 403 403 403', supervisor: '403 403 403 403 403 403', agency: '404 200 404 200 404 404', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/interventions/{own}/decline':  { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '404 200 404 200 404 404', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/interventions/i1/waive':    { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/interventions/i1/reassign': { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/follow-ups/f1/complete':    { coordinator: '403 403 403 403 403 403', supervisor: '403 403 403 403 403 403', agency: '404 404 200 404 404 404', admin: '403 403 403 403 403 403' },
-  'POST /v1/cases/{caseId}/transfer':                  { coordinator: '200 403 403 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
-  'POST /v1/alerts/{own}/acknowledge':                 { coordinator: '403 403 403 403 403 403', supervisor: '200 200 404 200 404 404', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
 };
 
 interface Target { caseId: string }
@@ -145,6 +112,11 @@ afterAll(async () => {
 
 const cells = Object.entries(MATRIX).flatMap(([name, byRole]) =>
   ROLES.flatMap((role) => byRole[role].trim().split(/\s+/).map((want, k) => ({ name, role, relation: RELATIONS[k]!, want }))));
+
+test('the README prints this matrix', () => {
+  const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+  expect(readme).toContain(matrixMarkdown());
+});
 
 test('the matrix covers every role and relation of every route', () => {
   expect(cells).toHaveLength(Object.keys(MATRIX).length * ROLES.length * RELATIONS.length);

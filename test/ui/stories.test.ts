@@ -152,6 +152,31 @@ test('after a deadline passes the supervisor sees the alert appear live, acknowl
   await expectNoAxeViolations(page, 'a case with an overdue intervention');
 }, 90_000); // the alert is raised by a real timer on a machine that may be busy
 
+test('the coordinating agency sees who read the client; a coordinator of another agency finds no such case', async () => {
+  const { caseId } = await openCaseDueIn(s, { name: 'Ulla Urban', dueInSeconds: 30 * 86_400, key: 'access' });
+  const officer = await s.token({ sub: 'officer-sven', role: 'agency', agencyId: SOT.agencyId });
+  expect((await s.call('GET', `/v1/cases/${caseId}`, { token: officer })).status).toBe(200);
+
+  const page = await s.newPage();
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.goto(`/arenden/${caseId}`);
+  await page.getByRole('heading', { level: 1, name: 'Ulla Urban' }).waitFor();
+  const log = page.getByRole('table', { name: /Loggutdrag för klienten/ });
+  await log.waitFor();
+  await expect(log.getByRole('row', { name: /officer-sven/ }).textContent()).resolves.toContain('Ärendet');
+  await expectNoAxeViolations(page, 'the case page with its access log');
+
+  // sot-1480 is in the client's consent but neither coordinates nor holds responsibility.
+  const other = await s.newPage();
+  await signIn(other, { role: 'Samordnare', agency: SOT.name, name: 'Bo Berg' });
+  await other.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  await expect(other.getByText('Ulla Urban').count()).resolves.toBe(0);
+  await other.goto(`/arenden/${caseId}`);
+  await other.getByText('Hittades inte, eller så har du inte behörighet att se det.').waitFor();
+  await expect(other.getByText('Ulla Urban').count()).resolves.toBe(0);
+  await expectNoAxeViolations(other, 'a case the coordinator may not see');
+}, 60_000);
+
 test('an address the role may not open, or that leads nowhere, says so', async () => {
   const page = await s.newPage();
   await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });
