@@ -151,4 +151,24 @@ export const sleptPastDeadline = scenario(
   },
 );
 
-export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline];
+/**
+ * The access rules in a case's own decisions (`access-follows-relationship`): an overdue alert to
+ * socialtjänsten ends when its consent is withdrawn, frivården stops taking over when its consent
+ * goes, the case is handed over to frivården's coordinator and closed by it.
+ */
+export const accessChanges = scenario(
+  'access-changes',
+  'housing overdue (level 1 to sot-1480), consent for sot-1480 and af withdrawn (alert resolved, consent withdrawn), successor reg-vg named, transferred to frv-gbg, closed by its coordinator',
+  async (stack, caseId) => {
+    const send = driver(stack, caseId);
+    const open = openCommand({ caseId, releaseInSeconds: 22, policy: fastPolicy({ reminders: [], escalation: { level2After: 'PT1H' } }) });
+    await stack.journeys.open(caseId, request({ ...open, responsibility: { successorAgencyId: 'frv-gbg' } }));
+    await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'intervention_overdue'`)).length === 1, 'level 1 raised'), 20_000);
+    await send({ type: 'set_consent', agencyIds: ['reg-vg', 'frv-gbg'] });
+    await send({ type: 'set_responsibility', holderAgencyId: 'kvv-gbg', successorAgencyId: 'reg-vg' });
+    await send({ type: 'transfer_case', toAgencyId: 'frv-gbg', reason: 'klienten har flyttat' });
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'överförd' }, { sub: 'frv-coord', role: 'coordinator', agencyId: 'frv-gbg' });
+  },
+);
+
+export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges];
