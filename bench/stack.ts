@@ -1,6 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -10,6 +9,7 @@ import { JourneyClient } from '../api/journey-client';
 import { startApi, type RunningApi } from '../api/start-api';
 import { loadEnv } from '../config/env';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { freePort } from '../scripts/free-port';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../scripts/embedded-postgres';
 import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { upsertAgency } from '../store/agencies';
@@ -64,18 +64,6 @@ export interface BenchStack {
   /** The last lines the Temporal dev server logged (warnings and errors). */
   serverLog(): string[];
   close(): Promise<void>;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 const quietLogger = {

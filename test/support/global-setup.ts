@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../../scripts/embedded-postgres';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
-import { freePort } from './free-port';
+import { freePort } from '../../scripts/free-port';
 
 /** mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user and must reach inside. */
 function traversable(dir: string): string {

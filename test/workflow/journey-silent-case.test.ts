@@ -9,7 +9,7 @@ import { wakeRunningCases } from '../../scripts/wake-cases';
 import { createTestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { fastPolicy, openCommand, request } from '../support/fixtures';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../scripts/free-port';
 import { appendWaiting, holdAppends } from '../support/hold-appends';
 import { startTestStack, type TestStack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
