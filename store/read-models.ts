@@ -142,8 +142,9 @@ export interface CaseListFilter {
 /** canSeeCase (domain/access.ts) as a condition on case_summaries `s`, agency in `$5`. */
 const SEES_CASE = {
   coordinator: '(s.coordinator_agency_id = $5 OR s.holder_agency_id = $5 OR s.successor_agency_id = $5)',
-  supervisor: '(s.coordinator_agency_id = $5 OR $5 = ANY(s.consent_agency_ids))',
-  agency: '$5 = ANY(s.consent_agency_ids)',
+  // `@>` rather than `= ANY(…)`, so that the GIN index on consent_agency_ids (migration 006) serves it.
+  supervisor: '(s.coordinator_agency_id = $5 OR s.consent_agency_ids @> ARRAY[$5::text])',
+  agency: 's.consent_agency_ids @> ARRAY[$5::text]',
 } as const;
 
 export async function listCases(db: Queryable, f: CaseListFilter) {
