@@ -22,7 +22,15 @@ const say = (line: string) => console.error(`[start] ${line}`);
 async function main() {
   const started = Date.now();
   process.env.AUTH_MODE ??= 'dev';
-  const env = loadEnv();
+  let env: ReturnType<typeof loadEnv>;
+  try {
+    env = loadEnv();
+  } catch (err) {
+    // A bad setting is the user's to fix: the message names the variable, a stack trace helps nobody.
+    if (!(err instanceof ConfigError)) throw err;
+    say(err.message);
+    process.exit(1);
+  }
   const dataDir = path.resolve(PROJECT_ROOT, env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
