@@ -11,7 +11,7 @@ import { metricsSummaryRoutes } from './metrics-summary';
 import { subscriptionRoutes } from './subscriptions';
 import { taskRoutes } from './tasks';
 
-/** The contract's routes (shared/spec/API.md) on top of the framework. */
+/** The contract's routes (docs/api.md) on top of the framework. */
 export async function registerDomainRoutes(app: ApiApp, deps: { pool: Pool; journeys: JourneyClient }): Promise<void> {
   installReadAudit(app, deps.pool);
   app.decorate('replayGuard', replayGuard(deps.pool));
