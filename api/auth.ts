@@ -20,8 +20,8 @@ export interface Principal {
 }
 
 const agencyRequired = (c: { role: Role; agencyId?: string | null }, ctx: z.RefinementCtx) => {
-  if (c.role !== 'admin' && !c.agencyId) {
-    ctx.addIssue({ code: 'custom', path: ['agencyId'], message: 'agencyId is required for every role but admin' });
+  if (c.role !== 'admin' && c.role !== 'operator' && !c.agencyId) {
+    ctx.addIssue({ code: 'custom', path: ['agencyId'], message: 'agencyId is required for every role but admin and operator' });
   }
 };
 

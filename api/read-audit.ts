@@ -5,7 +5,8 @@ import { problems, safeErrorForLog } from './problem';
 
 /** What a response shows of a client, as the client's access log names it. */
 export type ReadKind =
-  | 'case' | 'events' | 'access-log' | 'case-list' | 'tasks' | 'alerts' | 'alert-stream' | 'command' | 'export';
+  | 'case' | 'events' | 'access-log' | 'case-list' | 'tasks' | 'alerts' | 'alert-stream' | 'command' | 'export'
+  | 'codec-decode' | 'codec-encode';
 
 /**
  * Logs that this request shows these cases to the caller: one row per case, one statement, before
@@ -22,7 +23,8 @@ export async function auditRead(
   const p = request.principal;
   if (!p) return;
   request.auditWritten = true;
-  const distinct = [...new Set(caseIds)];
+  // An empty id: a read that concerns no one case (the codec endpoint).
+  const distinct = [...new Set(caseIds)].map((id) => id || null);
   try {
     await recordReads(pool, {
       userId: p.sub, role: p.role, agencyId: p.agencyId, caseIds: distinct,

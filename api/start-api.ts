@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Env } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { ensureDefaultPolicy } from '../store/policies';
 import { orUnavailable } from './case-service';
@@ -34,7 +35,7 @@ export async function startApi(env: Env, opts: { pool: Pool; temporalAddress?: s
   }
   // Lazy: the API starts, and answers 503, while Temporal is still on its way up.
   const connection = Connection.lazy(temporalConnectionOptions(env, opts.temporalAddress));
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
   const journeys = new JourneyClient(client, env.TEMPORAL_TASK_QUEUE);
   const app = await buildServer({
     env,

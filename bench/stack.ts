@@ -8,6 +8,8 @@ import type { Pool } from 'pg';
 import { JourneyClient } from '../api/journey-client';
 import { startApi, type RunningApi } from '../api/start-api';
 import { loadEnv } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
+import { newPayloadKeys } from '../config/payload-keys';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../scripts/embedded-postgres';
@@ -241,15 +243,17 @@ export async function startBenchStack(): Promise<BenchStack> {
     stops.push({ label: 'the API pool', ms: 5000, stop: () => pool.end() });
     for (const a of benchDirectory) await upsertAgency(pool, a);
 
+    // The API, this client and every worker child (which inherit the environment) share one key.
+    process.env.PAYLOAD_KEYS ??= newPayloadKeys('bench');
     const env = loadEnv({
       AUTH_MODE: 'dev', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'warn',
-      TEMPORAL_TASK_QUEUE: MAIN_QUEUE, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url,
+      TEMPORAL_TASK_QUEUE: MAIN_QUEUE, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, PAYLOAD_KEYS: process.env.PAYLOAD_KEYS,
     });
     const api = await startApi(env, { pool, temporalAddress: temporal.address });
     stops.push({ label: 'the API', ms: 5000, stop: () => api.close() });
     const connection = await Connection.connect({ address: temporal.address });
     stops.push({ label: 'the Temporal client', ms: 5000, stop: () => connection.close() });
-    const client = new Client({ connection, namespace: 'default' });
+    const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
 
     const startWorker = async (kind: WorkerChildConfig['kind'], taskQueue: string): Promise<WorkerChild> => {
       const config: WorkerChildConfig = { kind, address: temporal.address, taskQueue, codePath: codePaths[kind], databaseUrl: pg.url };

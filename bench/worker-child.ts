@@ -1,6 +1,7 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { loadEnv } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
 import { createPool } from '../store/pool';
 import { createWorker } from '../worker/create-worker';
 
@@ -46,7 +47,7 @@ async function main(config: WorkerChildConfig): Promise<void> {
     pool = createPool(config.databaseUrl, { applicationName: 'bench-worker' });
     maxCachedWorkflows = env.WORKER_MAX_CACHED_WORKFLOWS;
     worker = await createWorker({
-      connection, namespace: 'default', taskQueue: config.taskQueue, pool,
+      connection, namespace: 'default', taskQueue: config.taskQueue, pool, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS),
       workflowBundle: { codePath: config.codePath },
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -56,7 +57,7 @@ async function main(config: WorkerChildConfig): Promise<void> {
     const env = loadEnv({ ...process.env, AUTH_MODE: 'dev' });
     maxCachedWorkflows = env.WORKER_MAX_CACHED_WORKFLOWS;
     worker = await Worker.create({
-      connection, namespace: 'default', taskQueue: config.taskQueue,
+      connection, namespace: 'default', taskQueue: config.taskQueue, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS),
       workflowBundle: { codePath: config.codePath },
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows,

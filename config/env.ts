@@ -40,6 +40,11 @@ export const envSchema = z.object({
    * alertLateness, 2026-11-23). Size it to the cases that can fall due together.
    */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1000),
+  /**
+   * Keys that encrypt what Temporal stores: `id:base64,…` (32 bytes each); the first encrypts,
+   * all decrypt (config/payload-keys.ts). `npm start` makes one in DATA_DIR when unset.
+   */
+  PAYLOAD_KEYS: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Alert delivery (activities/delivery): e-mail is off without SMTP_HOST; webhooks need nothing here.
   SMTP_HOST: z.string().min(1).optional(),

@@ -41,7 +41,9 @@ export function canSeeCase(s: Related, viewer: Viewer): boolean {
     case 'coordinator': return r.coordinating || r.holder || r.successor;
     case 'supervisor': return r.coordinating || r.consented;
     case 'agency': return r.consented;
-    case 'admin': return false;
+    case 'admin':
+    case 'operator':
+      return false;
   }
 }
 

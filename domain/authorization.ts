@@ -25,7 +25,7 @@ export function agencyHasConsent(state: CaseState, agencyId: string | null): boo
 export function authorize(state: CaseState, command: Command, actor: Person, legacy = false): Rejection | null {
   const { role } = actor;
   if (command.type === 'open_case') return role === 'coordinator' ? null : reject('forbidden', 'only a coordinator opens a case');
-  if (role === 'admin') return reject('forbidden', 'an administrator does not act on cases');
+  if (role === 'admin' || role === 'operator') return reject('forbidden', 'an administrator or operator does not act on cases');
   if (legacy) {
     if (role === 'agency' && !agencyHasConsent(state, actor.agencyId)) return reject('not_found', 'no such case');
   } else if (!canSeeCase(state, actor)) {

@@ -22,7 +22,8 @@ export type AgencyType = z.infer<typeof agencyTypeSchema>;
 export const riskLevelSchema = z.enum(['low', 'medium', 'high']);
 export type RiskLevel = z.infer<typeof riskLevelSchema>;
 
-export const roleSchema = z.enum(['coordinator', 'agency', 'supervisor', 'admin']);
+/** `operator`: runs the system (Temporal, databases); decodes Temporal payloads for troubleshooting, sees no case through the API. */
+export const roleSchema = z.enum(['coordinator', 'agency', 'supervisor', 'admin', 'operator']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const interventionStatusSchema = z.enum([

@@ -7,6 +7,7 @@ import { createMemoryIdempotencyStore } from '../api/idempotency';
 import { registerDomainRoutes } from '../api/routes';
 import { buildServer } from '../api/server';
 import { loadEnv } from '../config/env';
+import { newPayloadKeys } from '../config/payload-keys';
 
 /**
  * docs/api.md, the HTTP contract as the product implements it, generated from the OpenAPI
@@ -40,7 +41,7 @@ function fields(s: Schema | undefined): string[] {
 
 export async function apiMarkdown(): Promise<string> {
   // Nothing is called: the routes only need clients to exist to be registered.
-  const env = loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent' });
+  const env = loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent', PAYLOAD_KEYS: newPayloadKeys('docs') });
   const pool = new Pool({ connectionString: 'postgres://127.0.0.1:1/none' });
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const app = await buildServer({

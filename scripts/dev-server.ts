@@ -9,6 +9,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** SQLite file for persistence; undefined keeps everything in memory. */
   dbFile?: string;
+  /** The remote codec the Web UI decodes payloads with (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -49,6 +51,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...devServerSearchAttributeFlags,
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    ...(opts.uiPort && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
     // Lets tests and the local stack see search attributes immediately.
     '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
   ];

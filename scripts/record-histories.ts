@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { startStandaloneStack } from '../test/support/standalone-stack';
+import { FIXTURE_PAYLOAD_KEYS } from '../test/workflow/fixture-payload-keys';
 import { historyToJson } from '../test/workflow/history-json';
 import { scenarios } from '../test/workflow/history-scenarios';
 import { runMain } from './run-main';
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const chosen = only.length > 0 ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
   if (chosen.length === 0) throw new Error(`no scenario named ${only.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
   mkdirSync(OUT_DIR, { recursive: true });
+  // Encrypted with the fixtures' fixed key, so the replay test can read them in any later run.
+  process.env.PAYLOAD_KEYS = FIXTURE_PAYLOAD_KEYS;
   const stack = await startStandaloneStack();
   try {
     for (const scenario of chosen) {

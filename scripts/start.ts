@@ -9,6 +9,7 @@ import { runWorker } from '../worker/run-worker';
 import { startDevServer } from './dev-server';
 import { ensureUiBuilt } from './build-ui';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { localPayloadKeys } from './local-payload-keys';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
 const say = (line: string) => console.error(`[start] ${line}`);
@@ -33,6 +34,13 @@ async function main() {
   }
   const dataDir = path.resolve(PROJECT_ROOT, env.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
+  try {
+    env.PAYLOAD_KEYS ??= localPayloadKeys(dataDir, say);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    say(err.message);
+    process.exit(1);
+  }
   const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -57,6 +65,8 @@ async function main() {
           port: env.TEMPORAL_DEV_PORT,
           uiPort: env.TEMPORAL_UI_PORT,
           dbFile: path.join(dataDir, 'temporal.db'),
+          // The Web UI decodes payloads through the API's codec endpoint, for operators who sign in.
+          uiCodecEndpoint: `http://127.0.0.1:${env.API_PORT}/codec`,
         });
         stops.push(() => server.stop());
         say(`Temporal dev server on ${server.address}, Web UI http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);

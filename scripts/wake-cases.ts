@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadEnv } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { wakeSignal } from '../workflows/messages';
 
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const taskQueue = i >= 0 ? process.argv[i + 1] : env.TEMPORAL_TASK_QUEUE;
   const connection = await Connection.connect(temporalConnectionOptions(env));
   try {
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
     const started = Date.now();
     const { woken, gone } = await wakeRunningCases(client, { taskQueue });
     console.log(`woke ${woken} running case(s) on task queue ${taskQueue} in ${((Date.now() - started) / 1000).toFixed(1)} s${gone ? ` (${gone} ended meanwhile)` : ''}`);

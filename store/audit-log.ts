@@ -27,7 +27,7 @@ export async function recordRead(db: Queryable, entry: ReadAuditEntry): Promise<
  * One row per case shown, in one statement: a list page of 500 cases is one INSERT. The rows
  * are written before the data leaves; a failure here means the data is not served.
  */
-export async function recordReads(db: Queryable, entry: Omit<ReadAuditEntry, 'caseId'> & { caseIds: (string | null)[] }): Promise<void> {
+export async function recordReads(db: Queryable, entry: Omit<ReadAuditEntry, 'caseId'> & { caseIds: readonly (string | null)[] }): Promise<void> {
   if (entry.caseIds.length === 0) return;
   await db.query(
     `INSERT INTO audit_reads (at, user_id, role, agency_id, case_id, route, method, status, what)

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities, type ActivityDeps } from '../activities/journey-activities';
@@ -10,6 +11,8 @@ export interface WorkerConfig {
   namespace: string;
   taskQueue: string;
   pool: Pool;
+  /** Encrypts what Temporal stores (config/payload-codec.ts dataConverterFor); the same as the clients'. */
+  dataConverter: DataConverter;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentActivityTaskExecutions?: number;
   maxCachedWorkflows?: number;
@@ -41,6 +44,7 @@ export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
     connection: cfg.connection,
     namespace: cfg.namespace,
     taskQueue: cfg.taskQueue,
+    dataConverter: cfg.dataConverter,
     ...(cfg.workflowBundle ? { workflowBundle: cfg.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: { ...createActivities({ pool: cfg.pool, deliver: cfg.deliver, dispatch: delivery.dispatch }), ...delivery.activities },
     maxConcurrentWorkflowTaskExecutions: cfg.maxConcurrentWorkflowTaskExecutions,

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Env } from '../config/env';
+import { dataConverterFor } from '../config/payload-codec';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createWorker } from './create-worker';
 
@@ -18,6 +19,7 @@ export async function runWorker(env: Env, pool: Pool, temporalAddress?: string):
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     pool,
+    dataConverter: dataConverterFor(env.PAYLOAD_KEYS),
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

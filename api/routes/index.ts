@@ -7,6 +7,7 @@ import { installTextGuard } from '../text-guard';
 import { adminRoutes } from './admin';
 import { alertRoutes } from './alerts';
 import { caseRoutes } from './cases';
+import { codecRoutes } from './codec';
 import { metricsSummaryRoutes } from './metrics-summary';
 import { subscriptionRoutes } from './subscriptions';
 import { taskRoutes } from './tasks';
@@ -22,4 +23,5 @@ export async function registerDomainRoutes(app: ApiApp, deps: { pool: Pool; jour
   await app.register(alertRoutes, deps);
   await app.register(metricsSummaryRoutes, { pool: deps.pool });
   await app.register(subscriptionRoutes, { pool: deps.pool });
+  await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS });
 }

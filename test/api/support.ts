@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { loadEnv, type Env } from '../../config/env';
+import { dataConverterFor } from '../../config/payload-codec';
 import { JourneyClient } from '../../api/journey-client';
 import { pgIdempotencyStore } from '../../api/pg-idempotency-store';
 import type { LogDestination } from '../../api/request-log';
@@ -191,10 +192,10 @@ export interface ExtraApi {
 export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, level: Env['LOG_LEVEL'] = 'trace'): Promise<ExtraApi> {
   const env = loadEnv({
     AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
-    TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
+    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
   });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
   const journeys = new JourneyClient(client, env.TEMPORAL_TASK_QUEUE);
   const pool = s.pool;
   const app = await buildServer({

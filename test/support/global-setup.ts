@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../../scripts/embedded-postgres';
+import { newPayloadKeys } from '../../config/payload-keys';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { freePort } from '../../scripts/free-port';
 
@@ -22,6 +23,8 @@ declare global {
  * TEST_TEMPORAL_ADDRESS / TEST_DATABASE_URL is used instead of starting one.
  */
 export default async function globalSetup(): Promise<void> {
+  // Every Temporal client and worker of the run encrypts with this key (inherited by jest's workers).
+  process.env.PAYLOAD_KEYS ??= newPayloadKeys('test');
   const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
   globalThis.__TEST_SERVICES__ = services;
   const [temporal, pg] = await Promise.all([

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { JourneyClient } from '../../api/journey-client';
 import type { Notification } from '../../activities/types';
 import { createWorker, WORKFLOWS_PATH, type WorkerConfig } from '../../worker/create-worker';
+import { dataConverterFor } from '../../config/payload-codec';
 import { createTestDatabase } from './database';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -28,8 +29,8 @@ export interface TestStack {
   databaseUrl: string;
   taskQueue: string;
   delivered: Notification[];
-  /** The real worker; `patchActivationCallback` can hold patches back (the code as it was before them). */
-  startWorker(opts?: Pick<WorkerConfig, 'patchActivationCallback'>): Promise<void>;
+  /** The real worker; `patchActivationCallback` can hold patches back (the code as it was before them), `dataConverter` other keys. */
+  startWorker(opts?: Partial<Pick<WorkerConfig, 'patchActivationCallback' | 'dataConverter'>>): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -46,7 +47,8 @@ export async function startTestStack(): Promise<TestStack> {
   const address = process.env.TEST_TEMPORAL_ADDRESS!;
   const db = await createTestDatabase({ migrated: true });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const dataConverter = dataConverterFor(process.env.PAYLOAD_KEYS);
+  const client = new Client({ connection, dataConverter });
   const taskQueue = `test-${randomUUID()}`;
   const native = await NativeConnection.connect({ address });
   const delivered: Notification[] = [];
@@ -62,6 +64,7 @@ export async function startTestStack(): Promise<TestStack> {
     delivered,
     async startWorker(opts = {}) {
       worker = await createWorker({
+        dataConverter,
         ...opts,
         connection: native, namespace: 'default', taskQueue, pool: db.pool,
         workflowBundle: await workflowBundle(),

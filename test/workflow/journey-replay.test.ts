@@ -4,6 +4,8 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
 import { workflowBundle } from '../support/stack';
+import { dataConverterFor } from '../../config/payload-codec';
+import { FIXTURE_PAYLOAD_KEYS } from './fixture-payload-keys';
 import { historyFromJson } from './history-json';
 
 /**
@@ -23,7 +25,8 @@ function histories(): { workflowId: string; history: History }[] {
 
 async function replayAll(bundle: Awaited<ReturnType<typeof workflowBundle>>): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories())) results.push(result);
+  const dataConverter = dataConverterFor(FIXTURE_PAYLOAD_KEYS);
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, dataConverter }, histories())) results.push(result);
   return results;
 }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { JourneyClient } from '../../api/journey-client';
+import { dataConverterFor } from '../../config/payload-codec';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { wakeRunningCases } from '../../scripts/wake-cases';
@@ -64,7 +65,7 @@ describe('a stopped worker and server mid-step (the reported case)', () => {
       worker = await startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue });
       const connection = await Connection.connect({ address: server.address });
       connections.push(connection);
-      return new JourneyClient(new Client({ connection }), taskQueue);
+      return new JourneyClient(new Client({ connection, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS) }), taskQueue);
     };
     const journeys = await up();
 

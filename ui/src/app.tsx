@@ -34,17 +34,17 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/arenden', text: 'Ärenden' },
     { href: '/statistik', text: 'Statistik' },
   ],
-  admin: [
-    { href: '/arenden', text: 'Ärenden' },
-    { href: '/statistik', text: 'Statistik' },
-  ],
+  // Administrators see no client data (README, "Who may see a client").
+  admin: [{ href: '/statistik', text: 'Statistik' }],
+  // Operators use Temporal's Web UI and the codec endpoint, not this interface.
+  operator: [],
 };
 
-const HOME: Record<Role, string> = { coordinator: '/arenden', agency: '/uppgifter', supervisor: '/larm', admin: '/statistik' };
+const HOME: Record<Role, string> = { coordinator: '/arenden', agency: '/uppgifter', supervisor: '/larm', admin: '/statistik', operator: '/statistik' };
 
 /** Which roles may open a page (the API decides in the end; this only spares a 403). */
 const PAGE_ROLES: Record<string, readonly Role[]> = {
-  '/arenden': ['coordinator', 'supervisor', 'admin', 'agency'],
+  '/arenden': ['coordinator', 'supervisor', 'agency'],
   '/arenden/nytt': ['coordinator'],
   '/uppgifter': ['agency', 'supervisor'],
   '/larm': ['supervisor'],

@@ -41,6 +41,7 @@ export const ROLES: Record<Role, string> = {
   agency: 'Handläggare på myndighet',
   supervisor: 'Enhetschef',
   admin: 'Administratör',
+  operator: 'Drift (operatör)',
 };
 
 export const AGENCY_TYPES: Record<AgencyType, string> = {
