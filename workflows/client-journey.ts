@@ -53,7 +53,7 @@ const COMMANDS_PARSED_AT_EDGE = 'commands-parsed-at-edge';
  * time, so a moment that fell due meanwhile was never handled and the case could go silent
  * (issue 13). Decided at each step, so a running case takes the fix at its first step after
  * deployment; histories recorded before it replay the old way
- * (test/fixtures/histories/slept-past-deadline.json).
+ * (test/fixtures/histories/slept-past-deadline-before-fix.json).
  */
 const SCHEDULE_NEVER_SKIPS = 'schedule-never-skips';
 /**
