@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { JourneyClient } from '../api/journey-client';
 import type { Command } from '../domain/commands';
 import { policyBodySchema } from '../domain/policy';
 import { caseWorkflowId, type CommandRequest } from '../workflows/messages';
@@ -15,8 +16,11 @@ import { inPool, round, summarize } from './stats';
  * open (3 interventions planned from the policy), adopt the plan, each agency completes its
  * intervention, release, close — 7 updates, after which the workflow ends by itself. The
  * baseline: as many bare workflows (bench/baseline-workflow.ts), each receiving 7 updates
- * with the same payloads, on the same server, with the same concurrency, in the same run.
+ * with the same payloads, on the same server, with the same concurrency, in the same run. And
+ * the cost of encrypting Temporal's payloads: the same cases once more through a worker and
+ * a client without the payload codec (a bench-only comparison; the product always encrypts).
  */
+const PLAIN_QUEUE = 'bench-journeys-no-codec';
 
 export const LIFECYCLE_POLICY = policyBodySchema.parse({
   requirements: [
@@ -47,8 +51,7 @@ export function openCaseCommand(caseId: string, opts: { releaseInMs?: number; co
   };
 }
 
-async function oneCase(ctx: BenchContext, latencies: number[], last?: { caseId?: string }): Promise<void> {
-  const { journeys } = ctx.stack;
+async function oneCase(ctx: BenchContext, latencies: number[], last?: { caseId?: string }, journeys = ctx.stack.journeys): Promise<void> {
   const caseId = `life-${randomUUID()}`;
   if (last) last.caseId = caseId;
   const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -115,7 +118,11 @@ async function run(label: string, n: number, concurrency: number, one: (lat: num
   return { seconds, perSecond: n / seconds, latency: summarize(latencies) };
 }
 
-export interface LifecycleResult { cases: number; seconds: number; perSecond: number; baselinePerSecond: number; ratio: number }
+export interface LifecycleResult {
+  cases: number; seconds: number; perSecond: number; baselinePerSecond: number; ratio: number;
+  /** The same cases without the payload codec, and the share of throughput the codec costs. */
+  withoutCodecPerSecond: number; codecCost: number;
+}
 
 export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult> {
   const n = ctx.quick ? 50 : 500;
@@ -132,6 +139,11 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
   profile = startProfile(ctx.profileTargets());
   const base = await run('lifecycle: baseline', n, concurrency, (lat) => oneBaseline(ctx, lat, lastIds));
   ctx.profile('lifecycle (baseline)', await profile.stop());
+  const plainWorker = await ctx.stack.startWorker('journey', PLAIN_QUEUE, { codec: false });
+  const plainJourneys = new JourneyClient(new Client({ connection: ctx.stack.client.connection, namespace: 'default' }), PLAIN_QUEUE);
+  await inPool(Array.from({ length: 5 }), 5, () => oneCase(ctx, [], undefined, plainJourneys));
+  const plain = await run('lifecycle: cases without the codec', n, concurrency, (lat) => oneCase(ctx, lat, undefined, plainJourneys));
+  await plainWorker.stop();
   // What one case and one baseline workflow cost the server: events in their histories.
   const historyLength = async (workflowId: string | undefined) =>
     workflowId ? ((await ctx.stack.client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0) : 0;
@@ -149,6 +161,7 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
     caseUpdateLatency: cases.latency,
     baselineUpdateLatency: base.latency,
     baselineSeconds: round(base.seconds, 2),
+    withoutCodec: { perSecond: round(plain.perSecond, 2), updateLatency: plain.latency },
     historyEventsPerCase: caseHistory,
     historyEventsPerBaselineWorkflow: baselineHistory,
     appendLockHeldMsPerAppend: round(lockHeldMsPerAppend, 1),
@@ -166,5 +179,7 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
     perSecond: round(cases.perSecond, 2),
     baselinePerSecond: round(base.perSecond, 2),
     ratio: round(cases.perSecond / base.perSecond, 3),
+    withoutCodecPerSecond: round(plain.perSecond, 2),
+    codecCost: round(1 - cases.perSecond / plain.perSecond, 3),
   };
 }

@@ -56,6 +56,7 @@ export function renderTable(r: BenchResults, opts: { fullSize: boolean }): strin
     const l = r.lifecycle;
     rows.push(['lifecycle', 'cases/s · baseline/s · ratio', `${f(l.perSecond, 2)} · ${f(l.baselinePerSecond, 2)} · ${f(l.ratio, 3)}`, mark('lifecycle ratio')]);
     rows.push(['', 'cases · seconds', `${l.cases} · ${f(l.seconds, 1)} s`, '']);
+    rows.push(['', 'cases/s without the payload codec · codec cost', `${f(l.withoutCodecPerSecond, 2)} · ${f(l.codecCost * 100, 1)} %`, '']);
   }
   if (r.alertLateness) {
     const a = r.alertLateness;

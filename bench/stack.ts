@@ -61,7 +61,7 @@ export interface BenchStack {
   journeys: JourneyClient;
   /** Process ids of the services, for the CPU profile. */
   pids: { temporal?: number; postgres?: number };
-  startWorker(kind: WorkerChildConfig['kind'], taskQueue: string): Promise<WorkerChild>;
+  startWorker(kind: WorkerChildConfig['kind'], taskQueue: string, opts?: { codec?: boolean }): Promise<WorkerChild>;
   token(claims: { sub: string; role: string; agencyId?: string }): Promise<string>;
   /** The last lines the Temporal dev server logged (warnings and errors). */
   serverLog(): string[];
@@ -255,8 +255,8 @@ export async function startBenchStack(): Promise<BenchStack> {
     stops.push({ label: 'the Temporal client', ms: 5000, stop: () => connection.close() });
     const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
 
-    const startWorker = async (kind: WorkerChildConfig['kind'], taskQueue: string): Promise<WorkerChild> => {
-      const config: WorkerChildConfig = { kind, address: temporal.address, taskQueue, codePath: codePaths[kind], databaseUrl: pg.url };
+    const startWorker = async (kind: WorkerChildConfig['kind'], taskQueue: string, opts: { codec?: boolean } = {}): Promise<WorkerChild> => {
+      const config: WorkerChildConfig = { kind, address: temporal.address, taskQueue, codePath: codePaths[kind], databaseUrl: pg.url, ...opts };
       const child = fork(require.resolve('./worker-child'), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.add(child);
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -22,6 +22,8 @@ export interface WorkerChildConfig {
   /** A prebuilt workflow bundle (bench/stack.ts bundles once, every child reuses it). */
   codePath: string;
   databaseUrl?: string;
+  /** false: no payload codec (bench/lifecycle.ts compares the codec's cost); the product always has one. */
+  codec?: boolean;
 }
 
 export type ParentMessage = { kind: 'mem'; id: number } | { kind: 'stop' };
@@ -47,7 +49,7 @@ async function main(config: WorkerChildConfig): Promise<void> {
     pool = createPool(config.databaseUrl, { applicationName: 'bench-worker' });
     maxCachedWorkflows = env.WORKER_MAX_CACHED_WORKFLOWS;
     worker = await createWorker({
-      connection, namespace: 'default', taskQueue: config.taskQueue, pool, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS),
+      connection, namespace: 'default', taskQueue: config.taskQueue, pool, dataConverter: config.codec === false ? {} : dataConverterFor(process.env.PAYLOAD_KEYS),
       workflowBundle: { codePath: config.codePath },
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -57,7 +59,7 @@ async function main(config: WorkerChildConfig): Promise<void> {
     const env = loadEnv({ ...process.env, AUTH_MODE: 'dev' });
     maxCachedWorkflows = env.WORKER_MAX_CACHED_WORKFLOWS;
     worker = await Worker.create({
-      connection, namespace: 'default', taskQueue: config.taskQueue, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS),
+      connection, namespace: 'default', taskQueue: config.taskQueue, dataConverter: config.codec === false ? {} : dataConverterFor(process.env.PAYLOAD_KEYS),
       workflowBundle: { codePath: config.codePath },
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxCachedWorkflows,

@@ -89,8 +89,8 @@ async function main(): Promise<number> {
     [workers.journey, workers.baseline] = await Promise.all([s.startWorker('journey', MAIN_QUEUE), s.startWorker('baseline', BASELINE_QUEUE)]);
     const extraWorkers = new Set<WorkerChild>();
     const origStart = s.startWorker;
-    s.startWorker = async (kind, queue) => {
-      const w = await origStart(kind, queue);
+    s.startWorker = async (kind, queue, opts) => {
+      const w = await origStart(kind, queue, opts);
       extraWorkers.add(w);
       const stop = w.stop;
       w.stop = async () => {
