@@ -2,12 +2,16 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { isPerson } from '../domain/actor';
 import { EVENT_SCHEMA_VERSION } from '../domain/events';
+import { CaseErasedError, type CaseKeys } from '../store/case-keys';
 import { ConcurrencyConflict, appendToStream } from '../store/event-store';
 import { projectEvents } from '../store/projections';
+import { SEALED_V1, sealData } from '../store/sealed-events';
 import type { AppendRequest, JourneyActivities, Notification } from './types';
 
 export interface ActivityDeps {
   pool: Pool;
+  /** Each case's key, which seals the texts of its events. */
+  keys: CaseKeys;
   /** Channels (webhooks, e-mail) plug in here; the read model already holds every alert. */
   deliver?: (batch: Notification[]) => Promise<void>;
   /** Fans the batch out to the agencies' subscribed webhooks and e-mail (activities/delivery). */
@@ -19,6 +23,7 @@ export function createActivities(deps: ActivityDeps): JourneyActivities {
     /** Idempotent on (case, version): a retried activity finds its events already there. */
     async appendEvents(req: AppendRequest) {
       try {
+        const dataKey = await deps.keys.forWriting(deps.pool, req.caseId);
         const result = await appendToStream(
           deps.pool,
           {
@@ -27,20 +32,23 @@ export function createActivities(deps: ActivityDeps): JourneyActivities {
             events: req.events.map((e) => ({
               type: e.type,
               schemaVersion: EVENT_SCHEMA_VERSION,
-              data: e.data,
+              data: sealData(dataKey, e.type, e.data),
               occurredAt: e.occurredAt,
               metadata: {
                 // Only what identifies the official; never the client, never free text.
                 actor: isPerson(e.actor) ? { sub: e.actor.sub, role: e.actor.role, agencyId: e.actor.agencyId } : e.actor,
                 ...(req.requestId ? { requestId: req.requestId } : {}),
                 workflowRunId: req.workflowRunId,
+                sealed: SEALED_V1,
               },
             })),
           },
-          projectEvents,
+          // The read models are built from the texts as typed; only the log holds them sealed.
+          (tx, appended) => projectEvents(tx, appended.map((stored, i) => ({ ...stored, data: req.events[i]!.data }))),
         );
         return { version: result.version, duplicate: result.duplicate };
       } catch (err) {
+        if (err instanceof CaseErasedError) throw ApplicationFailure.nonRetryable(err.message, 'CaseErased');
         if (err instanceof ConcurrencyConflict) {
           throw ApplicationFailure.nonRetryable(err.message, 'ConcurrencyConflict');
         }

@@ -9,6 +9,7 @@ import { caseView } from '../domain/case-view';
 import type { Command } from '../domain/commands';
 import { maskPersonalIdentityNumber } from '../domain/personal-identity-number';
 import { listAgencies } from '../store/agencies';
+import { CaseErasedError, type CaseKeys } from '../store/case-keys';
 import { clientIdentity } from '../store/client-identities';
 import { caseState } from '../store/read-models';
 import type { CommandRequest } from '../workflows/messages';
@@ -37,6 +38,7 @@ export async function orUnavailable<T>(fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof DependencyUnavailable) throw problems.unavailable(`${err.message}; nothing was changed, try again`);
     if (err instanceof CommandRejected) throw problemFromRejection(err.rejection);
+    if (err instanceof CaseErasedError) throw problems.conflict('This case has been erased.');
     const text = `${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
     if (PG_DOWN.test(text)) throw problems.unavailable('the database is unreachable; nothing was changed, try again');
     throw err;
@@ -44,8 +46,8 @@ export async function orUnavailable<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The contract's CaseView: the case's rules' view plus the client's identity, masked. */
-export async function composeView(pool: Pool, state: CaseState, principal: Principal) {
-  const identity = await clientIdentity(pool, state.caseId);
+export async function composeView(deps: { pool: Pool; keys: CaseKeys }, state: CaseState, principal: Principal) {
+  const identity = await clientIdentity(deps.pool, deps.keys, state.caseId);
   const view = caseView(state, new Date().toISOString(), principal);
   return {
     ...view,
@@ -88,7 +90,7 @@ export function replayGuard(pool: Pool) {
 
 /** Sends one command to the case's workflow and answers with the new CaseView. */
 export async function runCommand(
-  deps: { pool: Pool; journeys: JourneyClient },
+  deps: { pool: Pool; journeys: JourneyClient; keys: CaseKeys },
   request: FastifyRequest,
   principal: Principal,
   caseId: string,
@@ -108,7 +110,7 @@ export async function runCommand(
     directory,
   };
   const result = await orUnavailable(() => deps.journeys.send(caseId, req));
-  const view = await composeView(deps.pool, result.state, principal);
+  const view = await composeView(deps, result.state, principal);
   await auditRead(request, deps.pool, [caseId], 'command', { changed: true });
   return view;
 }

@@ -1,3 +1,5 @@
+import { CaseKeys } from '../store/case-keys';
+import { sealPlainIdentityNumbers } from '../store/client-identities';
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Env } from '../config/env';
@@ -27,8 +29,14 @@ export async function startApi(env: Env, opts: { pool: Pool; temporalAddress?: s
   // "A policy `default` always exists". With PostgreSQL down the API still starts (readyz and
   // commands answer 503, as with Temporal down) and publishes the default once it can.
   let defaultPolicyPending = false;
+  const keys = CaseKeys.of(env.MASTER_KEYS);
+  // Identity numbers stored before they were sealed are sealed now (a no-op once done).
+  const prepare = async () => {
+    await ensureDefaultPolicy(pool);
+    await sealPlainIdentityNumbers(pool, keys);
+  };
   try {
-    await orUnavailable(() => ensureDefaultPolicy(pool));
+    await orUnavailable(prepare);
   } catch (err) {
     if (!(isProblemError(err) && err.status === 503)) throw err;
     defaultPolicyPending = true;
@@ -50,14 +58,14 @@ export async function startApi(env: Env, opts: { pool: Pool; temporalAddress?: s
         await pool.query('SELECT 1');
       },
     },
-    registerRoutes: (app) => registerDomainRoutes(app, { pool, journeys }),
+    registerRoutes: (app) => registerDomainRoutes(app, { pool, journeys, keys }),
   });
   // The web interface (ui/dist) at `/`; it never shadows the API's own paths.
   await app.register(webUiRoutes);
   let retry: NodeJS.Timeout | undefined;
   const ensureLater = () => {
     retry = setTimeout(() => {
-      ensureDefaultPolicy(pool).then(
+      prepare().then(
         () => app.log.info('default policy ensured'),
         (err: unknown) => {
           app.log.warn({ err: safeErrorForLog(err) }, 'default policy not ensured yet; retrying');

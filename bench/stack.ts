@@ -245,9 +245,10 @@ export async function startBenchStack(): Promise<BenchStack> {
 
     // The API, this client and every worker child (which inherit the environment) share one key.
     process.env.PAYLOAD_KEYS ??= newPayloadKeys('bench');
+    process.env.MASTER_KEYS ??= newPayloadKeys('bench-master');
     const env = loadEnv({
       AUTH_MODE: 'dev', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'warn',
-      TEMPORAL_TASK_QUEUE: MAIN_QUEUE, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, PAYLOAD_KEYS: process.env.PAYLOAD_KEYS,
+      TEMPORAL_TASK_QUEUE: MAIN_QUEUE, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS,
     });
     const api = await startApi(env, { pool, temporalAddress: temporal.address });
     stops.push({ label: 'the API', ms: 5000, stop: () => api.close() });

@@ -8,6 +8,9 @@ import { durationToMs, isValidDuration } from '../domain/duration';
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().min(1);
+const retention = z.string().refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000), {
+  message: 'an ISO 8601 duration of at least PT1S such as P2Y, or off',
+});
 /** Five cron fields, optionally after `CRON_TZ=Area/City` (else Europe/Stockholm). */
 export const CRON_LINE = /^(CRON_TZ=\S+\s+)?(\S+\s+){4}\S+$/;
 
@@ -45,6 +48,26 @@ export const envSchema = z.object({
    * all decrypt (config/payload-keys.ts). `npm start` makes one in DATA_DIR when unset.
    */
   PAYLOAD_KEYS: z.string().min(1).optional(),
+  /**
+   * Keys that wrap each case's own data key, which seals the texts of its events and its
+   * personal identity number: `id:base64,…` like PAYLOAD_KEYS (config/master-keys.ts).
+   * `npm start` makes one in DATA_DIR when unset.
+   */
+  MASTER_KEYS: z.string().min(1).optional(),
+  /**
+   * How long after a case is closed its client's data is erased by the housekeeping schedule.
+   * Two years: JO (the Parliamentary Ombudsmen) does not as a rule take up a complaint about
+   * matters more than two years old, and every agency keeps its own records under its own
+   * rules; this shared plan is not the record. `off` keeps closed cases.
+   */
+  CASE_RETENTION: retention.default('P2Y'),
+  /** How long a stored Idempotency-Key response is kept: retries come within minutes, a day is plenty. */
+  IDEMPOTENCY_RETENTION: retention.default('P1D'),
+  /** How often the housekeeping schedule (erasure after retention, idempotency purge) runs, or `off`. */
+  HOUSEKEEPING_INTERVAL: z
+    .string()
+    .refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000), { message: 'an ISO 8601 duration of at least PT1S such as PT1H, or off' })
+    .default('PT1H'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Alert delivery (activities/delivery): e-mail is off without SMTP_HOST; webhooks need nothing here.
   SMTP_HOST: z.string().min(1).optional(),

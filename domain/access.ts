@@ -28,7 +28,7 @@ export function relationOf(s: Pick<CaseState, 'coordinatorAgencyId' | 'responsib
 }
 
 type Viewer = Pick<Person, 'role' | 'agencyId'>;
-type Related = Pick<CaseState, 'coordinatorAgencyId' | 'responsibility' | 'consent'>;
+type Related = Pick<CaseState, 'coordinatorAgencyId' | 'responsibility' | 'consent' | 'erasedAt'>;
 
 /**
  * The case exists for this person (view, commands, lists). Coordinators: their agency
@@ -36,6 +36,8 @@ type Related = Pick<CaseState, 'coordinatorAgencyId' | 'responsibility' | 'conse
  * it or is covered by consent. Agency officers: consent only. Administrators: never.
  */
 export function canSeeCase(s: Related, viewer: Viewer): boolean {
+  // An erased client is gone for everyone; only the figures still count the case's skeleton.
+  if (s.erasedAt) return false;
   const r = relationOf(s, viewer.agencyId);
   switch (viewer.role) {
     case 'coordinator': return r.coordinating || r.holder || r.successor;
@@ -54,7 +56,15 @@ export function canSeeTrail(s: Related, viewer: Viewer): boolean {
 
 /** Who read this client's data (the extract a client may ask for): the coordinating agency's coordinators and supervisors. */
 export function canSeeAccessLog(s: Related, viewer: Viewer): boolean {
-  return (viewer.role === 'coordinator' || viewer.role === 'supervisor') && relationOf(s, viewer.agencyId).coordinating;
+  return (viewer.role === 'coordinator' || viewer.role === 'supervisor') && !s.erasedAt && relationOf(s, viewer.agencyId).coordinating;
+}
+
+/**
+ * Erasing a case opened in error, and the client's subject access extract (GDPR art. 15 and
+ * 17): the coordinating agency's coordinators, who answer for the registration.
+ */
+export function canEraseOrExport(s: Related, viewer: Viewer): boolean {
+  return viewer.role === 'coordinator' && !s.erasedAt && relationOf(s, viewer.agencyId).coordinating;
 }
 
 /**

@@ -87,6 +87,8 @@ export interface CaseState {
   probationEndsAt?: string;
   closedAt?: string;
   closeReason?: string;
+  /** The client's data was erased: the case is gone for everyone, its skeleton stays for the figures. */
+  erasedAt?: string;
   openedAt: string;
   openedBy: string;
   /** "The coordinator's agency", the coordinating agency: addressee of escalations; moves on transfer. */

@@ -16,6 +16,10 @@ function event<T extends string, D extends z.ZodType>(type: T, data: D) {
 }
 
 /** Every fact the product records about a case. Schema version 1 throughout. */
+/** Why a client's data was erased: opened in error (by the coordinator) or its retention ran out. */
+export const erasureReasonSchema = z.enum(['opened_in_error', 'duplicate', 'wrong_client', 'retention']);
+export type ErasureReason = z.infer<typeof erasureReasonSchema>;
+
 export const domainEventSchema = z.discriminatedUnion('type', [
   event('CaseOpened', z.object({
     caseId: z.string(),
@@ -97,6 +101,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     reason: z.enum(['consent_withdrawn']).optional(),
   })),
   event('CaseTransferred', z.object({ fromAgencyId: z.string(), toAgencyId: z.string(), reason: z.string() })),
+  /**
+   * The client's data was erased (store/erase-case.ts): written at the edge, not by the case's
+   * workflow, which has ended. Only the skeleton: no text, so it survives its own erasure.
+   */
+  event('CaseErased', z.object({ reason: erasureReasonSchema })),
 ]);
 
 export type DomainEvent = z.infer<typeof domainEventSchema>;

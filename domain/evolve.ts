@@ -199,6 +199,8 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       };
     case 'CaseTransferred':
       return { ...s, coordinatorAgencyId: event.data.toAgencyId };
+    case 'CaseErased':
+      return { ...s, erasedAt: event.occurredAt };
   }
 }
 

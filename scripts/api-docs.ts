@@ -41,7 +41,7 @@ function fields(s: Schema | undefined): string[] {
 
 export async function apiMarkdown(): Promise<string> {
   // Nothing is called: the routes only need clients to exist to be registered.
-  const env = loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent', PAYLOAD_KEYS: newPayloadKeys('docs') });
+  const env = loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent', PAYLOAD_KEYS: newPayloadKeys('docs'), MASTER_KEYS: newPayloadKeys('docs-master') });
   const pool = new Pool({ connectionString: 'postgres://127.0.0.1:1/none' });
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const app = await buildServer({

@@ -7,6 +7,7 @@ import { FIXTURE_PAYLOAD_KEYS } from '../test/workflow/fixture-payload-keys';
 import { historyToJson } from '../test/workflow/history-json';
 import { scenarios } from '../test/workflow/history-scenarios';
 import { runMain } from './run-main';
+import { newKeyRing } from '../config/key-ring';
 
 /**
  * Records the Temporal histories of the representative cases in test/workflow/history-scenarios.ts
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   mkdirSync(OUT_DIR, { recursive: true });
   // Encrypted with the fixtures' fixed key, so the replay test can read them in any later run.
   process.env.PAYLOAD_KEYS = FIXTURE_PAYLOAD_KEYS;
+  // The event log is not part of a replay fixture: any master key will do.
+  process.env.MASTER_KEYS ??= newKeyRing('record');
   const stack = await startStandaloneStack();
   try {
     for (const scenario of chosen) {

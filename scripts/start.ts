@@ -9,7 +9,7 @@ import { runWorker } from '../worker/run-worker';
 import { startDevServer } from './dev-server';
 import { ensureUiBuilt } from './build-ui';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { localPayloadKeys } from './local-payload-keys';
+import { localMasterKeys, localPayloadKeys } from './local-payload-keys';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
 const say = (line: string) => console.error(`[start] ${line}`);
@@ -36,6 +36,7 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   try {
     env.PAYLOAD_KEYS ??= localPayloadKeys(dataDir, say);
+    env.MASTER_KEYS ??= localMasterKeys(dataDir, say);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     say(err.message);

@@ -1,36 +1,79 @@
+import type { CaseKeys } from './case-keys';
 import type { Queryable } from './event-store';
+import { openText, sealText, textKey } from './sealed-text';
 
 export interface ClientIdentity {
   name: string;
   personalIdentityNumber: string | null;
 }
 
-/** First write wins: a retried "open case" must not overwrite what the first one stored. */
-export async function saveClientIdentity(db: Queryable, caseId: string, id: ClientIdentity): Promise<void> {
+const PIN_FIELD = 'personalIdentityNumber';
+
+/**
+ * First write wins: a retried "open case" must not overwrite what the first one stored. The
+ * personal identity number is sealed with the case's own key (gone at erasure) and kept with a
+ * keyed hash for lookups; the name stays readable here, the one erasable place it lives in.
+ */
+export async function saveClientIdentity(db: Queryable, keys: CaseKeys, caseId: string, id: ClientIdentity): Promise<void> {
+  const pin = id.personalIdentityNumber;
+  const sealed = pin ? sealText(textKey(await keys.forWriting(db, caseId)), PIN_FIELD, pin) : null;
   await db.query(
-    `INSERT INTO client_identities (case_id, name, personal_identity_number) VALUES ($1, $2, $3)
-     ON CONFLICT (case_id) DO NOTHING`,
-    [caseId, id.name, id.personalIdentityNumber],
+    `INSERT INTO client_identities (case_id, name, personal_identity_number_sealed, personal_identity_number_hash)
+     VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`,
+    [caseId, id.name, sealed, pin ? keys.lookupHashes(pin)[0] : null],
   );
 }
 
-export async function clientIdentity(db: Queryable, caseId: string): Promise<ClientIdentity | null> {
-  const r = await db.query<{ name: string; personal_identity_number: string | null }>(
-    'SELECT name, personal_identity_number FROM client_identities WHERE case_id = $1',
+interface Row {
+  case_id: string;
+  name: string;
+  personal_identity_number: string | null;
+  personal_identity_number_sealed: string | null;
+}
+
+export async function clientIdentity(db: Queryable, keys: CaseKeys, caseId: string): Promise<ClientIdentity | null> {
+  const r = await db.query<Row>(
+    'SELECT case_id, name, personal_identity_number, personal_identity_number_sealed FROM client_identities WHERE case_id = $1',
     [caseId],
   );
   const row = r.rows[0];
-  return row ? { name: row.name, personalIdentityNumber: row.personal_identity_number } : null;
+  if (!row) return null;
+  const sealed = row.personal_identity_number_sealed;
+  if (!sealed) return { name: row.name, personalIdentityNumber: row.personal_identity_number };
+  const key = (await keys.forReading(db, [caseId])).get(caseId);
+  return { name: row.name, personalIdentityNumber: key ? openText(textKey(key), PIN_FIELD, sealed) : null };
+}
+
+/**
+ * Identities stored before numbers were sealed (plain `personal_identity_number`) are sealed
+ * and the plain column emptied; run at every API start, a no-op once done. Returns how many.
+ */
+export async function sealPlainIdentityNumbers(db: Queryable, keys: CaseKeys): Promise<number> {
+  const r = await db.query<{ case_id: string; personal_identity_number: string }>(
+    'SELECT case_id, personal_identity_number FROM client_identities WHERE personal_identity_number IS NOT NULL',
+  );
+  for (const row of r.rows) {
+    const pin = row.personal_identity_number;
+    const sealed = sealText(textKey(await keys.forWriting(db, row.case_id)), PIN_FIELD, pin);
+    await db.query(
+      `UPDATE client_identities SET personal_identity_number_sealed = $2, personal_identity_number_hash = $3,
+              personal_identity_number = NULL WHERE case_id = $1`,
+      [row.case_id, sealed, keys.lookupHashes(pin)[0]],
+    );
+  }
+  return r.rows.length;
 }
 
 /**
  * Undoes {@link saveClientIdentity} for an opening that failed (Temporal down, refused): the
- * identity goes unless the case's log has begun, which happens when an earlier attempt with the
- * same case id (a retry) did open it.
+ * identity and its key go unless the case's log has begun, which happens when an earlier
+ * attempt with the same case id (a retry) did open it.
  */
 export async function forgetUnopenedClientIdentity(db: Queryable, caseId: string): Promise<void> {
   await db.query(
-    'DELETE FROM client_identities WHERE case_id = $1 AND NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1)',
+    `WITH unopened AS (SELECT $1::text AS case_id WHERE NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1)),
+          gone AS (DELETE FROM client_identities WHERE case_id IN (SELECT case_id FROM unopened))
+     DELETE FROM case_keys WHERE case_id IN (SELECT case_id FROM unopened)`,
     [caseId],
   );
 }

@@ -26,6 +26,8 @@ export interface EventMetadata {
   correlationId?: string;
   causationId?: string;
   workflowRunId?: string;
+  /** Its free-text fields are sealed with the case's key (store/sealed-events.ts). */
+  sealed?: number;
 }
 
 export interface NewEvent {

@@ -20,24 +20,36 @@ export async function projectEvents(tx: PoolClient, appended: readonly StoredEve
   for (const e of appended) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
   for (const [caseId, events] of byStream) await projectStream(tx, caseId, events);
   const last = appended[appended.length - 1];
-  if (last) {
-    await tx.query(
-      `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position)`,
-      [LIVE_CHECKPOINT, last.position],
-    );
-  }
+  if (last) await advanceLiveCheckpoint(tx, last.position);
+}
+
+export async function advanceLiveCheckpoint(tx: PoolClient, position: string): Promise<void> {
+  await tx.query(
+    `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
+     ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position)`,
+    [LIVE_CHECKPOINT, position],
+  );
+}
+
+/**
+ * The time the read models of a case are computed at (its gaps are a function of time): the
+ * last event of the case's own timeline. An erasure is not part of it, so erasing a client
+ * leaves the gaps, and so the figures, exactly as they were.
+ */
+export function timelineTime(events: readonly Pick<StoredEvent, 'type' | 'occurredAt'>[], before: string | undefined): string {
+  const last = [...events].reverse().find((e) => e.type !== 'CaseErased');
+  return last?.occurredAt ?? before ?? events[events.length - 1]!.occurredAt;
 }
 
 async function projectStream(tx: PoolClient, caseId: string, events: StoredEvent[]): Promise<void> {
-  const row = await tx.query<{ state: CaseState }>('SELECT state FROM case_states WHERE case_id = $1 FOR UPDATE', [caseId]);
+  const row = await tx.query<{ state: CaseState; updated_at: Date }>('SELECT state, updated_at FROM case_states WHERE case_id = $1 FOR UPDATE', [caseId]);
   const before = row.rows[0]?.state;
   const first = events[0]!;
   if ((before?.version ?? 0) !== first.version - 1) {
     throw new Error(`read model of ${caseId} is at version ${before?.version ?? 0}, cannot apply version ${first.version}`);
   }
   const after = events.reduce<CaseState | undefined>((s, e) => evolve(s, toDomainEvent(e)), before)!;
-  const now = events[events.length - 1]!.occurredAt;
+  const now = timelineTime(events, row.rows[0]?.updated_at.toISOString());
   await writeCase(tx, after, now);
   await writeAlerts(tx, before, after, events);
   const reminders = events.filter((e) => e.type === 'ReminderSent');
@@ -62,20 +74,21 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string): Prom
   await tx.query(
     `INSERT INTO case_summaries (case_id, version, phase, measure, municipality, risk_level, coordinator_agency_id,
        consent_agency_ids, admitted_at, expected_release_at, released_at, closed_at, open_gap_count, meeting_count,
-       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id, erased_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
      ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, phase = EXCLUDED.phase, measure = EXCLUDED.measure,
        municipality = EXCLUDED.municipality, risk_level = EXCLUDED.risk_level,
        coordinator_agency_id = EXCLUDED.coordinator_agency_id, consent_agency_ids = EXCLUDED.consent_agency_ids,
        admitted_at = EXCLUDED.admitted_at, expected_release_at = EXCLUDED.expected_release_at,
        released_at = EXCLUDED.released_at, closed_at = EXCLUDED.closed_at, open_gap_count = EXCLUDED.open_gap_count,
        meeting_count = EXCLUDED.meeting_count, policy_id = EXCLUDED.policy_id, updated_at = EXCLUDED.updated_at,
-       holder_agency_id = EXCLUDED.holder_agency_id, successor_agency_id = EXCLUDED.successor_agency_id`,
+       holder_agency_id = EXCLUDED.holder_agency_id, successor_agency_id = EXCLUDED.successor_agency_id,
+       erased_at = EXCLUDED.erased_at`,
     [
       s.caseId, s.version, s.phase, s.measure ?? null, s.client.municipality, s.riskLevel, s.coordinatorAgencyId,
       s.consent.agencyIds, s.admittedAt, s.expectedReleaseAt ?? null, s.releasedAt ?? null, s.closedAt ?? null,
       gaps.length, s.meetings.length, s.policy.policyId, s.openedAt, now,
-      s.responsibility.holderAgencyId, s.responsibility.successorAgencyId,
+      s.responsibility.holderAgencyId, s.responsibility.successorAgencyId, s.erasedAt ?? null,
     ],
   );
   const tasks = [

@@ -38,7 +38,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
        FROM tasks t
        JOIN case_summaries s ON s.case_id = t.case_id
        LEFT JOIN client_identities ci ON ci.case_id = t.case_id
-      WHERE t.agency_id = $1 AND t.status = ANY($2) AND $1 = ANY(s.consent_agency_ids)
+      WHERE t.agency_id = $1 AND t.status = ANY($2) AND $1 = ANY(s.consent_agency_ids) AND s.erased_at IS NULL
         AND ($4::boolean IS FALSE OR t.due_at <= now())
       ORDER BY ${order}
       LIMIT $5`,
@@ -87,7 +87,7 @@ export type AlertView = ReturnType<typeof alertRow>;
  * A supervisor sees an alert only while the client is visible to the agency (domain/access.ts):
  * it coordinates the case or the client's consent covers it. Must agree with canSeeCase.
  */
-const SUPERVISOR_SEES_CASE = `EXISTS (SELECT 1 FROM case_summaries s WHERE s.case_id = a.case_id
+const SUPERVISOR_SEES_CASE = `EXISTS (SELECT 1 FROM case_summaries s WHERE s.case_id = a.case_id AND s.erased_at IS NULL
   AND (s.coordinator_agency_id = $1 OR $1 = ANY(s.consent_agency_ids)))`;
 
 export async function listAlerts(db: Queryable, agencyId: string, filter: AlertFilter, limit = 500): Promise<AlertView[]> {
@@ -155,7 +155,7 @@ export async function listCases(db: Queryable, f: CaseListFilter) {
         AND ($2::int IS NULL OR (s.expected_release_at >= now() AND s.expected_release_at <= now() + make_interval(days => $2)
              AND s.phase IN ('hakte', 'anstalt', 'utslussning')))
         AND ($3::boolean IS NULL OR (s.open_gap_count > 0) = $3)
-        AND ${SEES_CASE[f.viewer.role]}
+        AND ${SEES_CASE[f.viewer.role]} AND s.erased_at IS NULL
       ORDER BY s.expected_release_at ASC NULLS LAST, s.case_id
       LIMIT $4`,
     [f.phase ?? null, f.releaseWithinDays ?? null, f.hasGaps ?? null, f.limit ?? 500, f.viewer.agencyId],

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { APPEND_LOCK_KEY, readAll, type StoredEvent } from './event-store';
+import { CaseKeys } from './case-keys';
 import { LIVE_CHECKPOINT, projectEvents } from './projections';
+import { openEvents } from './sealed-events';
 
 /**
  * Rebuilds every read model from the event log, with the same `projectEvents` the appends use.
@@ -73,6 +75,8 @@ export interface RebuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Discard the shadow of an interrupted rebuild instead of resuming it. */
   restart?: boolean;
+  /** Opens the sealed texts of the events (MASTER_KEYS of this process when not given). */
+  keys?: CaseKeys;
 }
 
 export interface RebuildResult {
@@ -94,6 +98,7 @@ export interface RebuildResult {
 
 export interface CompareOptions {
   batchSize?: number;
+  keys?: CaseKeys;
   onProgress?: (done: number, total: number) => void;
   /** Rows to show per table and side (default 5). */
   sampleSize?: number;
@@ -153,7 +158,7 @@ export async function rebuildProjections(pool: Pool, options: RebuildOptions = {
     );
     let total = Number(counts.rows[0]?.total ?? 0);
     const before = Number(counts.rows[0]?.before ?? 0);
-    const replay = new Replayer(client, session, ident(REBUILD_SCHEMA), from, batchSize, REBUILD_CHECKPOINT);
+    const replay = new Replayer(client, session, options.keys ?? CaseKeys.fromEnv(), ident(REBUILD_SCHEMA), from, batchSize, REBUILD_CHECKPOINT);
     const progress = () => {
       total = Math.max(total, before + replay.events);
       options.onProgress?.(before + replay.events, total);
@@ -229,7 +234,7 @@ export async function compareWithLive(pool: Pool, options: CompareOptions = {}):
     await client.query(`CREATE TEMP TABLE projection_checkpoints (LIKE ${q(session.live, 'projection_checkpoints')} INCLUDING ALL) ON COMMIT DROP`);
     const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(session.live, 'events')}`);
     let total = Number(counted.rows[0]?.n ?? 0);
-    const replay = new Replayer(client, session, 'pg_temp', '0', batchSize);
+    const replay = new Replayer(client, session, options.keys ?? CaseKeys.fromEnv(), 'pg_temp', '0', batchSize);
     const progress = () => {
       total = Math.max(total, replay.events);
       options.onProgress?.(replay.events, total);
@@ -302,6 +307,7 @@ class Replayer {
   constructor(
     private readonly client: PoolClient,
     private readonly session: Session,
+    private readonly keys: CaseKeys,
     private readonly target: string,
     from: string,
     private readonly batchSize: number,
@@ -332,8 +338,14 @@ class Replayer {
     this.carry = full ? (appends.pop() ?? []) : [];
     if (appends.length === 0) return full;
 
+    // Texts are opened under the session's search path (case_keys is not a read model); an
+    // erased case's texts come back as erased, so a rebuild after an erasure still agrees.
+    const planned = planCalls(appends);
+    const opened = await openEvents(this.client, this.keys, planned.flat());
+    let at = 0;
+    const calls = planned.map((call) => opened.slice(at, (at += call.length)));
     await setSearchPath(this.client, this.target);
-    for (const call of planCalls(appends)) {
+    for (const call of calls) {
       try {
         await projectEvents(this.client, call);
       } catch (err) {

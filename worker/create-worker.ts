@@ -5,6 +5,10 @@ import { createActivities, type ActivityDeps } from '../activities/journey-activ
 import { createDelivery } from '../activities/delivery/delivery-activities';
 import { ensureDigestSchedule } from '../activities/delivery/schedule';
 import { deliverySettingsFromEnv, type DeliverySettings } from '../activities/delivery/settings';
+import { createHousekeeping } from '../activities/housekeeping/housekeeping-activities';
+import { ensureHousekeepingSchedule } from '../activities/housekeeping/schedule';
+import { housekeepingSettingsFromEnv, type HousekeepingSettings } from '../activities/housekeeping/settings';
+import { CaseKeys } from '../store/case-keys';
 
 export interface WorkerConfig {
   connection: NativeConnection;
@@ -17,6 +21,8 @@ export interface WorkerConfig {
   maxConcurrentActivityTaskExecutions?: number;
   maxCachedWorkflows?: number;
   deliver?: ActivityDeps['deliver'];
+  /** Seals the texts of each case's events; from MASTER_KEYS when not given. */
+  keys?: CaseKeys;
   /** A prebuilt bundle saves the seconds webpack needs per worker (tests build it once). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /**
@@ -27,6 +33,8 @@ export interface WorkerConfig {
   patchActivationCallback?: WorkerOptions['patchActivationCallback'];
   /** Webhooks, e-mail and the digest schedule; read from the environment (SMTP_*, DIGEST_INTERVAL, PUBLIC_BASE_URL) when not given. */
   delivery?: DeliverySettings;
+  /** Retention and purge (CASE_RETENTION, IDEMPOTENCY_RETENTION, HOUSEKEEPING_INTERVAL); from the environment when not given. */
+  housekeeping?: HousekeepingSettings;
 }
 
 let warnedNoSmtp = false;
@@ -36,6 +44,8 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
   const settings = cfg.delivery ?? deliverySettingsFromEnv();
   const delivery = createDelivery({ pool: cfg.pool, settings });
+  const keys = cfg.keys ?? CaseKeys.fromEnv();
+  const upkeep = cfg.housekeeping ?? housekeepingSettingsFromEnv();
   if (!delivery.emailEnabled && !warnedNoSmtp) {
     warnedNoSmtp = true;
     Runtime.instance().logger.warn('SMTP_HOST is not set: e-mail subscriptions are not delivered (webhooks are)');
@@ -46,7 +56,10 @@ export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
     taskQueue: cfg.taskQueue,
     dataConverter: cfg.dataConverter,
     ...(cfg.workflowBundle ? { workflowBundle: cfg.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: { ...createActivities({ pool: cfg.pool, deliver: cfg.deliver, dispatch: delivery.dispatch }), ...delivery.activities },
+    activities: { ...createActivities({ pool: cfg.pool, keys, deliver: cfg.deliver, dispatch: delivery.dispatch }),
+      ...delivery.activities,
+      ...createHousekeeping({ pool: cfg.pool, keys, settings: upkeep }),
+    },
     maxConcurrentWorkflowTaskExecutions: cfg.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: cfg.maxConcurrentActivityTaskExecutions,
     maxCachedWorkflows: cfg.maxCachedWorkflows,
@@ -59,6 +72,12 @@ export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
   } catch (err) {
     // Alerts matter more than the digest: the worker runs on, and says so.
     Runtime.instance().logger.warn('the digest schedule could not be created or updated', { error: String(err) });
+  }
+  try {
+    if (worker.client) await ensureHousekeepingSchedule(worker.client, { taskQueue: cfg.taskQueue, interval: upkeep.interval });
+  } catch (err) {
+    // Erasures wait for the next start or run; cases' deadlines do not.
+    Runtime.instance().logger.warn('the housekeeping schedule could not be created or updated', { error: String(err) });
   }
   return worker;
 }

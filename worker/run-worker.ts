@@ -1,3 +1,5 @@
+import { CaseKeys } from '../store/case-keys';
+import { housekeepingSettings } from '../activities/housekeeping/settings';
 import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Env } from '../config/env';
@@ -20,6 +22,8 @@ export async function runWorker(env: Env, pool: Pool, temporalAddress?: string):
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     pool,
     dataConverter: dataConverterFor(env.PAYLOAD_KEYS),
+    keys: CaseKeys.of(env.MASTER_KEYS),
+    housekeeping: housekeepingSettings(env),
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,

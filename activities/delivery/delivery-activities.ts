@@ -189,7 +189,9 @@ export function createDelivery(deps: DeliveryDeps): DeliveryModule {
       if (channels.length === 0) return [];
       const agencyIds = [...new Set(channels.map((c) => c.agencyId))];
       const open = (await pool.query<AlertRow>(
-        `SELECT * FROM alerts WHERE agency_id = ANY($1::text[]) AND status <> 'resolved' ORDER BY level DESC, raised_at, alert_id`,
+        `SELECT * FROM alerts a WHERE a.agency_id = ANY($1::text[]) AND a.status <> 'resolved'
+            AND NOT EXISTS (SELECT 1 FROM case_summaries s WHERE s.case_id = a.case_id AND s.erased_at IS NOT NULL)
+          ORDER BY a.level DESC, a.raised_at, a.alert_id`,
         [agencyIds],
       )).rows;
       if (open.length === 0) return [];

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
+import type { CaseKeys } from '../../store/case-keys';
 import { z } from 'zod';
 import { alertChangesSince, findAlert, listAlerts } from '../../store/read-models';
 import { principalOf, requireRole } from '../auth';
@@ -15,7 +16,7 @@ const STREAM_POLL_MS = 500;
 const HEARTBEAT_MS = 15_000;
 
 /** Supervisors' alerts: addressed to their agency; acknowledged by a person; resolved by the case. */
-export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyClient }> = async (app, deps) => {
+export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyClient; keys: CaseKeys }> = async (app, deps) => {
   const supervisor = requireRole('supervisor');
 
   app.get('/v1/alerts', {

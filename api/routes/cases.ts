@@ -13,7 +13,9 @@ import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
 import { listAgencies } from '../../store/agencies';
 import { accessLog } from '../../store/audit-log';
 import { forgetUnopenedClientIdentity, saveClientIdentity } from '../../store/client-identities';
+import type { CaseKeys } from '../../store/case-keys';
 import { readStream } from '../../store/event-store';
+import { openEvents } from '../../store/sealed-events';
 import { latestPolicy } from '../../store/policies';
 import { listCases } from '../../store/read-models';
 import { principalOf, requireRole } from '../auth';
@@ -28,6 +30,7 @@ import type { Pool } from 'pg';
 export interface CaseRouteDeps {
   pool: Pool;
   journeys: JourneyClient;
+  keys: CaseKeys;
 }
 
 export const openCaseBodySchema = openCaseFieldsSchema.extend({
@@ -65,7 +68,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     // Decided here first, exactly as the workflow will, so a refused case starts nothing.
     const check = decide(undefined, command, { now: new Date().toISOString(), actor, directory });
     if (!check.ok) throw problemFromRejection(check.rejection);
-    await orUnavailable(() => saveClientIdentity(deps.pool, caseId, { name: client.name, personalIdentityNumber: client.personalIdentityNumber ?? null }));
+    await orUnavailable(() => saveClientIdentity(deps.pool, deps.keys, caseId, { name: client.name, personalIdentityNumber: client.personalIdentityNumber ?? null }));
     let result;
     try {
       result = await orUnavailable(() => deps.journeys.open(caseId, { requestId: caseId, command, actor, directory }));
@@ -76,7 +79,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
       throw err;
     }
     request.auditCaseId = caseId;
-    const view = await composeView(deps.pool, result.state, principal);
+    const view = await composeView(deps, result.state, principal);
     await auditRead(request, deps.pool, [caseId], 'command', { status: 201, changed: true });
     return reply.code(201).send(view);
   });
@@ -108,7 +111,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
   }, async (request) => {
     const principal = principalOf(request);
     const state = await visibleCase(deps.pool, request.params.caseId, principal);
-    const shown = await composeView(deps.pool, state, principal);
+    const shown = await composeView(deps, state, principal);
     await auditRead(request, deps.pool, [state.caseId], 'case');
     return shown;
   });
@@ -122,7 +125,7 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     const principal = principalOf(request);
     const state = await visibleCase(deps.pool, request.params.caseId, principal);
     if (!canSeeTrail(state, principal)) throw problems.notFound('No such case.');
-    const events = await orUnavailable(() => readStream(deps.pool, request.params.caseId));
+    const events = await orUnavailable(async () => openEvents(deps.pool, deps.keys, await readStream(deps.pool, request.params.caseId)));
     await auditRead(request, deps.pool, [state.caseId], 'events');
     return {
       items: events.map((e) => ({

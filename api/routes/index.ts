@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { CaseKeys } from '../../store/case-keys';
 import type { ApiApp } from '../server';
 import type { JourneyClient } from '../journey-client';
 import { replayGuard } from '../case-service';
@@ -13,7 +14,8 @@ import { subscriptionRoutes } from './subscriptions';
 import { taskRoutes } from './tasks';
 
 /** The contract's routes (docs/api.md) on top of the framework. */
-export async function registerDomainRoutes(app: ApiApp, deps: { pool: Pool; journeys: JourneyClient }): Promise<void> {
+export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; journeys: JourneyClient; keys?: CaseKeys }): Promise<void> {
+  const deps = { ...given, keys: given.keys ?? CaseKeys.of(app.deps.env.MASTER_KEYS) };
   installReadAudit(app, deps.pool);
   app.decorate('replayGuard', replayGuard(deps.pool));
   installTextGuard(app);

@@ -192,7 +192,7 @@ export interface ExtraApi {
 export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, level: Env['LOG_LEVEL'] = 'trace'): Promise<ExtraApi> {
   const env = loadEnv({
     AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
-    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
+    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
   });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });

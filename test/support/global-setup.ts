@@ -25,6 +25,8 @@ declare global {
 export default async function globalSetup(): Promise<void> {
   // Every Temporal client and worker of the run encrypts with this key (inherited by jest's workers).
   process.env.PAYLOAD_KEYS ??= newPayloadKeys('test');
+  // …and every case key of the run is wrapped with this one.
+  process.env.MASTER_KEYS ??= newPayloadKeys('test-master');
   const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
   globalThis.__TEST_SERVICES__ = services;
   const [temporal, pg] = await Promise.all([
