@@ -22,7 +22,18 @@ export interface IdempotencyRecord {
 /** Implemented over PostgreSQL in store/idempotency.ts; {@link createMemoryIdempotencyStore} for tests. */
 export interface IdempotencyStore {
   find(key: string, userId: string): Promise<IdempotencyRecord | null>;
-  save(key: string, userId: string, requestHash: string, status: number, response: unknown): Promise<void>;
+  /** `caseId`: the case the response is about, so that erasing the client deletes the row. */
+  save(key: string, userId: string, requestHash: string, status: number, response: unknown, caseId?: string): Promise<void>;
+}
+
+/**
+ * What of a response is kept to answer a retry, and how the answer is made again from it: the
+ * domain keeps a reference (case and version) instead of a view holding the client's name and
+ * texts, and composes the view at replay. Without it the whole response is kept.
+ */
+export interface ResponseStorage {
+  shrink(request: FastifyRequest, status: number, response: unknown): { response: unknown; caseId?: string };
+  expand(request: FastifyRequest, record: IdempotencyRecord): Promise<unknown>;
 }
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -157,7 +168,8 @@ export function installIdempotency(app: FastifyInstance, { store }: IdempotencyO
       // A replay shows data again: it is authorised (and logged) like a fresh request, so a
       // caller who has lost access since gets the refusal, not the stored response.
       if (request.server.replayGuard) await request.server.replayGuard(request, found);
-      return replay(reply, found);
+      const storage = request.server.responseStorage;
+      return replay(reply, storage ? { ...found, response: await storage.expand(request, found) } : found);
     }
     pending.set(request, { key: raw, userId: principal.sub, hash });
   }
@@ -197,7 +209,8 @@ export function installIdempotency(app: FastifyInstance, { store }: IdempotencyO
       return payload; // a stream cannot be replayed
     }
     try {
-      await store.save(p.key, p.userId, p.hash, reply.statusCode, response);
+      const kept = request.server.responseStorage?.shrink(request, reply.statusCode, response) ?? { response };
+      await store.save(p.key, p.userId, p.hash, reply.statusCode, kept.response, kept.caseId);
     } catch (err) {
       request.log.warn({ err: safeErrorForLog(err) }, 'idempotency record not saved');
     }
@@ -209,6 +222,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Checks, before a stored response is replayed, that the caller may still see it; throws a problem if not. */
     replayGuard?: (request: FastifyRequest, record: IdempotencyRecord) => Promise<void>;
+    /** How responses are kept for replay (api/case-service.ts); whole when absent. */
+    responseStorage?: ResponseStorage;
   }
   interface FastifyRequest {
     /** The request's valid `Idempotency-Key`, if any: usable as a Temporal update/request id. */

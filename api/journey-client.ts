@@ -50,7 +50,8 @@ function parsedAtEdge(req: CommandRequest): CommandRequest {
 /** How the API (and tests) talk to client-journey workflows. */
 export class JourneyClient {
   constructor(
-    private readonly client: Client,
+    /** Also what erasure uses to end and delete a case's workflow (erasure/case-history.ts). */
+    readonly temporal: Client,
     private readonly taskQueue: string,
   ) {}
 
@@ -61,7 +62,7 @@ export class JourneyClient {
   async open(caseId: string, raw: CommandRequest, memo?: Record<string, unknown>): Promise<CommandResult> {
     const req = parsedAtEdge(raw);
     try {
-      return await this.client.workflow.executeUpdateWithStart(commandUpdate, {
+      return await this.temporal.workflow.executeUpdateWithStart(commandUpdate, {
         args: [req],
         updateId: req.requestId,
         startWorkflowOperation: new WithStartWorkflowOperation('clientJourney', {
@@ -81,7 +82,7 @@ export class JourneyClient {
   async send(caseId: string, raw: CommandRequest): Promise<CommandResult> {
     const req = parsedAtEdge(raw);
     try {
-      return await this.client.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
+      return await this.temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
         args: [req],
         updateId: req.requestId,
       });
@@ -92,7 +93,7 @@ export class JourneyClient {
 
   async state(caseId: string): Promise<CaseState | null> {
     try {
-      return await this.client.workflow.getHandle(caseWorkflowId(caseId)).query(stateQuery);
+      return await this.temporal.workflow.getHandle(caseWorkflowId(caseId)).query(stateQuery);
     } catch (err) {
       translate(err);
     }

@@ -6,8 +6,8 @@ import type { IdempotencyStore } from './idempotency';
 export function pgIdempotencyStore(pool: Pool): IdempotencyStore {
   return {
     find: (key, userId) => findIdempotentResponse(pool, key, userId),
-    async save(key, userId, requestHash, status, response) {
-      await saveIdempotentResponse(pool, { key, userId, requestHash, status, response });
+    async save(key, userId, requestHash, status, response, caseId) {
+      await saveIdempotentResponse(pool, { key, userId, requestHash, status, response, caseId });
     },
   };
 }

@@ -6,7 +6,7 @@ import { problems, safeErrorForLog } from './problem';
 /** What a response shows of a client, as the client's access log names it. */
 export type ReadKind =
   | 'case' | 'events' | 'access-log' | 'case-list' | 'tasks' | 'alerts' | 'alert-stream' | 'command' | 'export'
-  | 'codec-decode' | 'codec-encode';
+  | 'erasure' | 'codec-decode' | 'codec-encode';
 
 /**
  * Logs that this request shows these cases to the caller: one row per case, one statement, before

@@ -16,7 +16,9 @@ const PIN_FIELD = 'personalIdentityNumber';
  */
 export async function saveClientIdentity(db: Queryable, keys: CaseKeys, caseId: string, id: ClientIdentity): Promise<void> {
   const pin = id.personalIdentityNumber;
-  const sealed = pin ? sealText(textKey(await keys.forWriting(db, caseId)), PIN_FIELD, pin) : null;
+  // Also what refuses (CaseErasedError) to bring back an erased case under its old id.
+  const key = textKey(await keys.forWriting(db, caseId));
+  const sealed = pin ? sealText(key, PIN_FIELD, pin) : null;
   await db.query(
     `INSERT INTO client_identities (case_id, name, personal_identity_number_sealed, personal_identity_number_hash)
      VALUES ($1, $2, $3, $4) ON CONFLICT (case_id) DO NOTHING`,

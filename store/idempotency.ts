@@ -46,14 +46,14 @@ export async function findIdempotentResponse(
  */
 export async function saveIdempotentResponse(
   db: Queryable,
-  entry: { key: string; userId: string; requestHash: string; status: number; response: unknown },
+  entry: { key: string; userId: string; requestHash: string; status: number; response: unknown; caseId?: string },
 ): Promise<{ saved: boolean; stored: IdempotentResponse }> {
   const inserted = await db.query<Row>(
-    `INSERT INTO idempotency_keys (key, user_id, request_hash, status, response)
-     VALUES ($1, $2, $3, $4, $5::jsonb)
+    `INSERT INTO idempotency_keys (key, user_id, request_hash, status, response, case_id)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)
      ON CONFLICT (key, user_id) DO NOTHING
      RETURNING ${COLUMNS}`,
-    [entry.key, entry.userId, entry.requestHash, entry.status, JSON.stringify(entry.response ?? null)],
+    [entry.key, entry.userId, entry.requestHash, entry.status, JSON.stringify(entry.response ?? null), entry.caseId ?? null],
   );
   const row = inserted.rows[0];
   if (row) return { saved: true, stored: fromRow(row) };

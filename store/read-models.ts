@@ -99,6 +99,12 @@ export async function listAlerts(db: Queryable, agencyId: string, filter: AlertF
   return r.rows.map(alertRow);
 }
 
+/** Every alert of one case, oldest first (the client's own extract). */
+export async function alertsOfCase(db: Queryable, caseId: string): Promise<AlertView[]> {
+  const r = await db.query('SELECT * FROM alerts WHERE case_id = $1 ORDER BY raised_at, alert_id', [caseId]);
+  return r.rows.map(alertRow);
+}
+
 export async function findAlert(db: Queryable, alertId: string): Promise<AlertView | null> {
   const r = await db.query('SELECT * FROM alerts WHERE alert_id = $1', [alertId]);
   return r.rows[0] ? alertRow(r.rows[0]) : null;

@@ -340,6 +340,15 @@ export const deliverySchema = z
   })
   .meta({ id: 'Delivery' });
 
+/** Every notification sent about one case, oldest first, as sent (the client's own extract). */
+export async function deliveriesAboutCase(db: Queryable, caseId: string) {
+  const r = await db.query<DeliveryRow>('SELECT * FROM deliveries WHERE case_id = $1 ORDER BY created_at, delivery_id', [caseId]);
+  return r.rows.map((row) => {
+    const { channelId: _channelId, ...d } = toDelivery(row);
+    return d;
+  });
+}
+
 /** The agency's latest deliveries, newest first, for an administrator asking "did it go out?". */
 export async function listDeliveries(
   db: Queryable, agencyId: string, opts: { status?: DeliveryStatus; limit: number },

@@ -8,7 +8,10 @@ import { purgeIdempotencyKeys } from '../../store/idempotency';
 import type { HousekeepingSettings } from './settings';
 
 export interface HousekeepingActivities {
-  /** Erases the clients of cases closed longer than CASE_RETENTION, and finishes erasures cut short. */
+  /**
+   * Erases the clients of cases closed longer than CASE_RETENTION, and finishes erasures cut
+   * short or whose Temporal history was still being deleted. `finished`: erasures now complete.
+   */
   eraseDueCases(): Promise<{ erased: number; finished: number }>;
   /** Deletes stored Idempotency-Key responses older than IDEMPOTENCY_RETENTION. */
   purgeIdempotencyKeys(): Promise<number>;
@@ -23,8 +26,7 @@ export function createHousekeeping(deps: { pool: Pool; keys: CaseKeys; settings:
       const erasure = { pool: deps.pool, keys: deps.keys, temporal };
       let finished = 0;
       for (const e of await unfinishedErasures(deps.pool)) {
-        await finishErasure(erasure, e.caseId, e);
-        finished += 1;
+        if (await finishErasure(erasure, e.caseId, e)) finished += 1;
       }
       let erased = 0;
       if (deps.settings.caseRetention !== 'off') {

@@ -30,7 +30,7 @@ export interface TestStack {
   taskQueue: string;
   delivered: Notification[];
   /** The real worker; `patchActivationCallback` can hold patches back (the code as it was before them), `dataConverter` other keys. */
-  startWorker(opts?: Partial<Pick<WorkerConfig, 'patchActivationCallback' | 'dataConverter'>>): Promise<void>;
+  startWorker(opts?: Partial<Pick<WorkerConfig, 'patchActivationCallback' | 'dataConverter' | 'housekeeping'>>): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
