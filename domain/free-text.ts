@@ -47,7 +47,8 @@ export const FREE_TEXT_FIELDS: TextFields = {
 export const SKELETON_STRINGS = [
   'caseId', 'admittedAt', 'expectedReleaseAt', 'previous', 'at', 'interventionId', 'agencyId', 'previousAgencyId',
   'dueAt', 'dueBeforeRelease', 'followUpId', 'offset', 'reminderId', 'before', 'alertId', 'key', 'since',
-  'fromAgencyId', 'toAgencyId', 'holderAgencyId', 'successorAgencyId', 'coordinatorAgencyId', 'policyId',
+  'fromAgencyId', 'toAgencyId', 'holderAgencyId', 'successorAgencyId', 'coordinatorAgencyId', 'policyId', 'agencyIds',
+  'municipality',
 ] as const;
 
 /** What a text reads as once the client has been erased and its key is gone. */
