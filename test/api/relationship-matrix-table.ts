@@ -17,6 +17,8 @@ export const MATRIX: Record<string, Record<Role, string>> = {
   'GET /v1/cases/{caseId}':                            { coordinator: '200 200 200 404 404 404', supervisor: '200 200 200 200 404 404', agency: '404 200 200 200 404 404', admin: '403 403 403 403 403 403' },
   'GET /v1/cases/{caseId}/events':                     { coordinator: '200 200 200 404 404 404', supervisor: '200 200 200 200 404 404', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'GET /v1/cases/{caseId}/access-log':                 { coordinator: '200 403 403 404 404 404', supervisor: '200 403 403 403 404 404', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
+  'GET /v1/cases/{caseId}/export':                     { coordinator: '200 403 403 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
+  'DELETE /v1/cases/{caseId}':                         { coordinator: '204 403 403 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'GET /v1/cases':                                     { coordinator: 'in in in out out out',    supervisor: 'in in in in out out',     agency: 'out in in in out out',    admin: '403 403 403 403 403 403' },
   'GET /v1/tasks':                                     { coordinator: '403 403 403 403 403 403', supervisor: 'out in out in out out',   agency: 'out in out in out out',   admin: '403 403 403 403 403 403' },
   'GET /v1/alerts':                                    { coordinator: '403 403 403 403 403 403', supervisor: 'in in out in out out',    agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },

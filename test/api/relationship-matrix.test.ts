@@ -21,7 +21,7 @@ const AGENCY: Record<Relation, string> = {
 
 interface Target { caseId: string }
 interface Route {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: (x: Target, agencyId: string) => Promise<string> | string;
   body?: unknown;
   /** Lists answer 200 either way; the cell says whether the case is in it. */
@@ -59,6 +59,8 @@ const ROUTES: Record<keyof typeof MATRIX, Route> = {
   'GET /v1/cases/{caseId}': { method: 'GET', path: (x) => `/v1/cases/${x.caseId}` },
   'GET /v1/cases/{caseId}/events': { method: 'GET', path: (x) => `/v1/cases/${x.caseId}/events` },
   'GET /v1/cases/{caseId}/access-log': { method: 'GET', path: (x) => `/v1/cases/${x.caseId}/access-log` },
+  'GET /v1/cases/{caseId}/export': { method: 'GET', path: (x) => `/v1/cases/${x.caseId}/export` },
+  'DELETE /v1/cases/{caseId}': { method: 'DELETE', path: (x) => `/v1/cases/${x.caseId}`, body: { reason: 'opened_in_error' } },
   'GET /v1/cases': { method: 'GET', path: () => '/v1/cases', list: true },
   'GET /v1/tasks': { method: 'GET', path: () => '/v1/tasks?status=all', list: true },
   'GET /v1/alerts': { method: 'GET', path: () => '/v1/alerts?status=all', list: true },
@@ -120,13 +122,13 @@ test('the README prints this matrix', () => {
 
 test('the matrix covers every role and relation of every route', () => {
   expect(cells).toHaveLength(Object.keys(MATRIX).length * ROLES.length * RELATIONS.length);
-  for (const c of cells) expect(c.want).toMatch(/^(200|201|403|404|in|out)$/);
+  for (const c of cells) expect(c.want).toMatch(/^(200|201|204|403|404|in|out)$/);
 });
 
 describe('route × role × relationship', () => {
   test.each(cells.map((c) => [`${c.name} as ${c.role} of the ${c.relation} agency → ${c.want}`, c] as const))('%s', async (_n, { name, role, relation, want }) => {
     const route = ROUTES[name]!;
-    const changes = want === '200' || want === '201';
+    const changes = want === '200' || want === '201' || want === '204';
     // A call that changes the case gets a case of its own; the others share one, which must not move.
     const target = changes && route.method !== 'GET' ? await relatedCase({ released: route.released }) : route.released ? sharedReleased : shared;
     const before = changes ? undefined : await snapshot(s.pool, target.caseId);
