@@ -177,6 +177,33 @@ test('the coordinating agency sees who read the client; a coordinator of another
   await expectNoAxeViolations(other, 'a case the coordinator may not see');
 }, 60_000);
 
+test('the coordinator prints the client\'s register extract, then erases a case opened in error', async () => {
+  const { caseId } = await openCaseDueIn(s, { name: 'Vera Utdrag', dueInSeconds: 30 * 86_400, key: 'extract' });
+  const page = await s.newPage();
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.goto(`/arenden/${caseId}`);
+  await page.getByRole('heading', { level: 1, name: 'Vera Utdrag' }).waitFor();
+  await page.getByRole('link', { name: 'Registerutdrag' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Registerutdrag för Vera Utdrag' }).waitFor();
+  await page.getByRole('table', { name: /Allt som har beslutats/ }).getByText('Ärendet öppnades', { exact: true }).first().waitFor();
+  await page.getByRole('table', { name: /Loggutdrag/ }).getByText('Registerutdrag').first().waitFor();
+  await page.getByRole('button', { name: 'Skriv ut' }).waitFor();
+  await expectNoAxeViolations(page, 'the register extract');
+
+  await page.goto(`/arenden/${caseId}`);
+  await page.getByText('Radera ärendet').click();
+  await page.getByLabel('Skäl till raderingen').selectOption('opened_in_error');
+  await page.getByRole('button', { name: 'Radera…' }).click();
+  await page.getByText('Radera ärendet för Vera Utdrag för gott?').waitFor();
+  await expectNoAxeViolations(page, 'erasure asking for confirmation');
+  await page.getByRole('button', { name: 'Ja, radera' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  await page.getByRole('table').first().waitFor();
+  await expect(page.getByText('Vera Utdrag').count()).resolves.toBe(0);
+  await page.goto(`/arenden/${caseId}`);
+  await page.getByText('Hittades inte, eller så har du inte behörighet att se det.').waitFor();
+}, 60_000);
+
 test('an address the role may not open, or that leads nowhere, says so', async () => {
   const page = await s.newPage();
   await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });

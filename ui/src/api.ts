@@ -64,7 +64,7 @@ export interface RequestOptions {
 }
 
 /** Calls the API with the session's bearer token; resolves to the JSON body or throws {@link ApiError}. */
-export async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, opts: RequestOptions = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
   const token = opts.token ?? loadSession()?.token;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;

@@ -8,6 +8,7 @@ import { Loading, Notice, Page } from './components/ui';
 import { ROLES } from './labels';
 import { AlertsPage } from './pages/alerts';
 import { CasePage } from './pages/case';
+import { CaseExportPage } from './pages/case-export';
 import { CaseListPage } from './pages/case-list';
 import { FiguresPage } from './pages/figures';
 import { OpenCasePage } from './pages/open-case';
@@ -130,6 +131,8 @@ function routeFor(path: string, role: Role): ComponentChildren {
   if (path === '/' || path === '/logga-in') return null; // on the way home
   const allowed = (page: string) => PAGE_ROLES[page]?.includes(role) ?? true;
   if (path === '/arenden/nytt') return allowed(path) ? <OpenCasePage /> : <Forbidden />;
+  const exportMatch = /^\/arenden\/([^/]+)\/registerutdrag$/.exec(path);
+  if (exportMatch) return role === 'coordinator' ? <CaseExportPage caseId={decodeURIComponent(exportMatch[1] ?? '')} /> : <Forbidden />;
   const caseMatch = /^\/arenden\/([^/]+)$/.exec(path);
   if (caseMatch) return <CasePage key={caseMatch[1]} caseId={decodeURIComponent(caseMatch[1] ?? '')} />;
   switch (path) {

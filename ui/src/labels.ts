@@ -134,6 +134,7 @@ export const EVENT_TYPES: Record<string, string> = {
   AlertAcknowledged: 'Larm kvitterat',
   AlertResolved: 'Larm åtgärdat',
   CaseTransferred: 'Samordningen överlämnad',
+  CaseErased: 'Klientens uppgifter raderade',
 };
 
 /** What a read showed (GET /v1/cases/{id}/access-log `what`). */
@@ -146,7 +147,8 @@ export const READ_KINDS: Record<string, string> = {
   alerts: 'Larmlista',
   'alert-stream': 'Larm i realtid',
   command: 'Ändring i ärendet',
-  export: 'Export',
+  export: 'Registerutdrag',
+  erasure: 'Radering',
 };
 
 export const TASK_STATUSES: Record<string, string> = {

@@ -11,6 +11,7 @@ import {
 import { Link } from '../router';
 import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
 import { useApi } from '../use-api';
+import { ClientRights } from './client-rights';
 import {
   AddInterventionForm, ConsentForm, InterventionActions, NeedsForm, ReleaseDateForm, ResponsibilityForm, TransitionForm, type CaseActionProps,
 } from './case-actions';
@@ -448,6 +449,8 @@ export function CasePage({ caseId }: { caseId: string }) {
           )}
         </Section>
       ) : null}
+
+      {seesAccessLog && session.role === 'coordinator' ? <ClientRights caseId={c.caseId} name={c.client.name} /> : null}
 
       {seesAccessLog ? (
         <Section id="rubrik-atkomstlogg" title="Vem har läst uppgifterna">
