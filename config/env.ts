@@ -55,6 +55,15 @@ export const envSchema = z.object({
    */
   MASTER_KEYS: z.string().min(1).optional(),
   /**
+   * Origins whose pages may call the codec endpoint from a browser (the Temporal Web UI's),
+   * comma-separated; none by default. `npm start` allows its dev server's Web UI.
+   */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url()))
+    .default([]),
+  /**
    * How long after a case is closed its client's data is erased by the housekeeping schedule.
    * Two years: JO (the Parliamentary Ombudsmen) does not as a rule take up a complaint about
    * matters more than two years old, and every agency keeps its own records under its own

@@ -37,6 +37,10 @@ async function main() {
   try {
     env.PAYLOAD_KEYS ??= localPayloadKeys(dataDir, say);
     env.MASTER_KEYS ??= localMasterKeys(dataDir, say);
+    // The dev server's Web UI decodes through the API's codec endpoint, from its own origin.
+    if (env.CODEC_CORS_ORIGINS.length === 0 && !env.TEMPORAL_ADDRESS) {
+      env.CODEC_CORS_ORIGINS = [`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`, `http://localhost:${env.TEMPORAL_UI_PORT}`];
+    }
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     say(err.message);

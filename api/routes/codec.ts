@@ -1,3 +1,5 @@
+import cors from '@fastify/cors';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
@@ -8,6 +10,17 @@ import { principalOf, requireRole } from '../auth';
 import { problemResponses } from '../openapi';
 import { problems } from '../problem';
 import { auditRead } from '../read-audit';
+
+export interface CodecDeps {
+  pool: Pool;
+  payloadKeys: string | undefined;
+  /** Origins (the Temporal Web UI's) allowed to call the codec from a browser: CODEC_CORS_ORIGINS. */
+  corsOrigins: string[];
+}
+
+export const CODEC_COOKIE = 'glappfri_codec';
+/** An operator's decoding session lasts an hour at most (and never beyond the token's own expiry). */
+const CODEC_SESSION_SECONDS = 3600;
 
 /** A payload as Temporal's remote codec protocol sends it: JSON with base64 bytes. */
 const payloadJsonSchema = z.object({
@@ -39,8 +52,44 @@ const toJson = (p: Payload): PayloadJson => ({
  * "Bearer …"` show decoded payloads to operators; everyone else sees ciphertext. Decoded
  * payloads hold what people typed about a client: every call is logged like a read.
  */
-export const codecRoutes: FastifyPluginAsyncZod<{ pool: Pool; payloadKeys: string | undefined }> = async (app, { pool, payloadKeys }) => {
+export const codecRoutes: FastifyPluginAsyncZod<CodecDeps> = async (app, { pool, payloadKeys, corsOrigins }) => {
   const codec: PayloadCodec = new EncryptionCodec(parsePayloadKeys(payloadKeys));
+  // The Temporal Web UI calls from its own origin; only the origins configured may read answers.
+  await app.register(cors, {
+    origin: corsOrigins.length > 0 ? corsOrigins : false,
+    credentials: true,
+    methods: ['POST'],
+    allowedHeaders: ['content-type', 'authorization', 'x-namespace', 'caller-type', 'client-name', 'client-version'],
+    maxAge: 600,
+  });
+  // The Web UI cannot send this API's tokens; with "include cross-origin credentials" on, it
+  // sends the operator's codec session cookie instead, which stands for the bearer token.
+  app.addHook('onRequest', async (request) => {
+    const fromCookie = request.headers.cookie ? parseCookies(request.headers.cookie)[CODEC_COOKIE] : undefined;
+    if (!request.headers.authorization && fromCookie) request.headers.authorization = `Bearer ${fromCookie}`;
+  });
+
+  app.post('/codec/session', {
+    onRequest: requireRole('operator'),
+    config: { idempotency: false },
+    schema: {
+      tags: ['operations'],
+      summary: "Start an operator's codec session: a cookie (HttpOnly, SameSite=Strict, path /codec) that lets the Temporal Web UI decode payloads",
+      response: { 204: z.null(), ...problemResponses(401, 403) },
+    },
+  }, async (request, reply) => {
+    principalOf(request);
+    const token = (request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    reply.header('set-cookie', serializeCookie(CODEC_COOKIE, token, {
+      path: '/codec', httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', maxAge: CODEC_SESSION_SECONDS,
+    }));
+    return reply.code(204).send(null);
+  });
+  app.delete('/codec/session', {
+    schema: { tags: ['operations'], summary: "End the codec session (removes the cookie)", response: { 204: z.null() } },
+  }, async (_request, reply) =>
+    reply.header('set-cookie', serializeCookie(CODEC_COOKIE, '', { path: '/codec', httpOnly: true, sameSite: 'strict', maxAge: 0 })).code(204).send(null));
+
   for (const op of ['decode', 'encode'] as const) {
     app.post(`/codec/${op}`, {
       onRequest: requireRole('operator'),

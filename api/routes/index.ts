@@ -29,5 +29,5 @@ export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; jou
   await app.register(alertRoutes, deps);
   await app.register(metricsSummaryRoutes, { pool: deps.pool });
   await app.register(subscriptionRoutes, { pool: deps.pool });
-  await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS });
+  await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS, corsOrigins: app.deps.env.CODEC_CORS_ORIGINS });
 }

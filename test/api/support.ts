@@ -189,8 +189,9 @@ export interface ExtraApi {
  * A second API process over the same stack, built exactly as api/start-api.ts does, but with its
  * log lines captured (startApi has no log destination option) at the given level.
  */
-export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, level: Env['LOG_LEVEL'] = 'trace'): Promise<ExtraApi> {
+export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, level: Env['LOG_LEVEL'] = 'trace', extraEnv: Record<string, string> = {}): Promise<ExtraApi> {
   const env = loadEnv({
+    ...extraEnv,
     AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
     PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
   });

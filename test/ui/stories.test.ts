@@ -204,6 +204,20 @@ test('the coordinator prints the client\'s register extract, then erases a case 
   await page.getByText('Hittades inte, eller så har du inte behörighet att se det.').waitFor();
 }, 60_000);
 
+test('an operator starts a decoding session for the Temporal Web UI: an HttpOnly cookie for /codec only', async () => {
+  const page = await s.newPage();
+  await signIn(page, { role: 'Drift (operatör)', name: 'Olga Drift' });
+  await page.getByRole('heading', { level: 1, name: 'Drift' }).waitFor();
+  await page.getByRole('button', { name: 'Starta avkodning' }).click();
+  await page.getByText('Avkodningen är på (i högst en timme).').waitFor();
+  const cookies = await page.context().cookies();
+  expect(cookies).toEqual([expect.objectContaining({ name: 'glappfri_codec', path: '/codec', httpOnly: true, sameSite: 'Strict' })]);
+  await expectNoAxeViolations(page, 'the operations page');
+  await page.getByRole('button', { name: 'Avsluta avkodningen' }).click();
+  await page.getByRole('button', { name: 'Starta avkodning' }).waitFor();
+  await expect(page.context().cookies()).resolves.toEqual([]);
+}, 60_000);
+
 test('an address the role may not open, or that leads nowhere, says so', async () => {
   const page = await s.newPage();
   await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });

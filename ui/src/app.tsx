@@ -9,6 +9,7 @@ import { ROLES } from './labels';
 import { AlertsPage } from './pages/alerts';
 import { CasePage } from './pages/case';
 import { CaseExportPage } from './pages/case-export';
+import { OperationsPage } from './pages/operations';
 import { CaseListPage } from './pages/case-list';
 import { FiguresPage } from './pages/figures';
 import { OpenCasePage } from './pages/open-case';
@@ -37,11 +38,11 @@ const NAV: Record<Role, NavItem[]> = {
   ],
   // Administrators see no client data (README, "Who may see a client").
   admin: [{ href: '/statistik', text: 'Statistik' }],
-  // Operators use Temporal's Web UI and the codec endpoint, not this interface.
-  operator: [],
+  // Operators use Temporal's Web UI; here they only start a decoding session for it.
+  operator: [{ href: '/drift', text: 'Drift' }],
 };
 
-const HOME: Record<Role, string> = { coordinator: '/arenden', agency: '/uppgifter', supervisor: '/larm', admin: '/statistik', operator: '/statistik' };
+const HOME: Record<Role, string> = { coordinator: '/arenden', agency: '/uppgifter', supervisor: '/larm', admin: '/statistik', operator: '/drift' };
 
 /** Which roles may open a page (the API decides in the end; this only spares a 403). */
 const PAGE_ROLES: Record<string, readonly Role[]> = {
@@ -50,6 +51,7 @@ const PAGE_ROLES: Record<string, readonly Role[]> = {
   '/uppgifter': ['agency', 'supervisor'],
   '/larm': ['supervisor'],
   '/statistik': ['coordinator', 'supervisor', 'admin'],
+  '/drift': ['operator'],
 };
 
 interface Status extends AnnounceOptions {
@@ -144,6 +146,8 @@ function routeFor(path: string, role: Role): ComponentChildren {
       return allowed(path) ? <AlertsPage /> : <Forbidden />;
     case '/statistik':
       return allowed(path) ? <FiguresPage /> : <Forbidden />;
+    case '/drift':
+      return allowed(path) ? <OperationsPage /> : <Forbidden />;
     default:
       return <NotFound />;
   }

@@ -16,7 +16,7 @@ export interface Session {
 }
 
 const KEY = 'glappfri.token';
-const ROLES: readonly Role[] = ['coordinator', 'agency', 'supervisor', 'admin'];
+const ROLES: readonly Role[] = ['coordinator', 'agency', 'supervisor', 'admin', 'operator'];
 
 function base64UrlDecode(s: string): string {
   const b64 = s.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(s.length / 4) * 4, '=');

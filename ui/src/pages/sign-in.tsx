@@ -21,6 +21,8 @@ const slug = (name: string) =>
 export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): void; reason?: string | undefined }) {
   const [dev, setDev] = useState<DevState>({ kind: 'checking' });
   const [role, setRole] = useState<Role>('coordinator');
+  // Administrators and operators work for the system, not for an agency.
+  const withAgency = role !== 'admin' && role !== 'operator';
   const [agencyId, setAgencyId] = useState('');
   const [name, setName] = useState('');
   const [pasted, setPasted] = useState('');
@@ -47,14 +49,14 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
   const devSignIn = async (e: Event) => {
     e.preventDefault();
     const next: Record<string, string> = {};
-    if (role !== 'admin' && !agencyId) next['inloggning-myndighet'] = 'Välj vilken myndighet du arbetar på.';
+    if (withAgency && !agencyId) next['inloggning-myndighet'] = 'Välj vilken myndighet du arbetar på.';
     if (!name.trim()) next['inloggning-namn'] = 'Skriv ditt namn.';
     setErrors(next);
     setFailure(null);
     if (Object.keys(next).length > 0) return;
     setBusy(true);
     try {
-      const body = { sub: slug(name), role, name: name.trim(), ...(role !== 'admin' ? { agencyId } : {}) };
+      const body = { sub: slug(name), role, name: name.trim(), ...(withAgency ? { agencyId } : {}) };
       const { token } = await api<{ token: string }>('POST', '/v1/dev/tokens', { body, token: '' });
       onSignedIn(sessionFromToken(token));
     } catch (err) {
@@ -112,9 +114,9 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
                 label="Roll"
                 value={role}
                 onValue={(v) => setRole(v as Role)}
-                options={(['coordinator', 'agency', 'supervisor', 'admin'] as const).map((r) => [r, ROLES[r]] as const)}
+                options={(['coordinator', 'agency', 'supervisor', 'admin', 'operator'] as const).map((r) => [r, ROLES[r]] as const)}
               />
-              {role !== 'admin' ? (
+              {withAgency ? (
                 <SelectField
                   id="inloggning-myndighet"
                   label="Myndighet"
