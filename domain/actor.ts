@@ -9,7 +9,8 @@ export const personSchema = z.object({
   name: z.string().optional(),
 });
 export type Person = z.infer<typeof personSchema>;
-export const actorSchema = z.union([personSchema, z.object({ system: z.literal('schedule') })]);
+// The schedule (deadlines, in the workflow) and the retention rule (erasure, at the edge) act on their own.
+export const actorSchema = z.union([personSchema, z.object({ system: z.enum(['schedule', 'retention']) })]);
 export type Actor = z.infer<typeof actorSchema>;
 export { SCHEDULE } from './system-actor';
 

@@ -1,14 +1,16 @@
 import type { Pool } from 'pg';
+import { CaseKeys } from '../../store/case-keys';
 import { readStream, type StoredEvent } from '../../store/event-store';
+import { openEvents } from '../../store/sealed-events';
 
 /**
  * What the workflow tests read back from PostgreSQL: the case's stream and its read models.
  * Not a test file (no `.test.ts`): shared by the workflow tests and the scripts.
  */
 
-/** The stream's events after `version` (all of them for 0), in version order. */
-export const eventsAfter = (pool: Pool, caseId: string, version = 0): Promise<StoredEvent[]> =>
-  readStream(pool, caseId, version + 1);
+/** The stream's events after `version` (all of them for 0), in version order, their texts opened. */
+export const eventsAfter = async (pool: Pool, caseId: string, version = 0): Promise<StoredEvent[]> =>
+  openEvents(pool, CaseKeys.fromEnv(), await readStream(pool, caseId, version + 1));
 
 export const typesOf = (events: readonly StoredEvent[]): string[] => events.map((e) => e.type);
 
