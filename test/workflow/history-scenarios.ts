@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { Command } from '../../domain/commands';
 import type { Person } from '../../domain/actor';
+import { defaultPolicyBody } from '../../domain/policy';
 import { caseWorkflowId, type CommandResult } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
 import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
@@ -171,4 +172,31 @@ export const accessChanges = scenario(
   },
 );
 
-export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges];
+/**
+ * Commands of most kinds on one case under the default policy, released months ahead of its date
+ * so nothing falls due but what a command makes due. Recorded from the code **before** the
+ * `slim-command-result` patch: every update carries the whole agency directory and answers with
+ * the whole case state. Keeps that patch honest; never re-record it.
+ */
+export const beforeSlimUpdates = scenario(
+  'before-slim-updates',
+  'default policy: opened, needs added (plan follows), meeting, plan adopted, housing accepted and completed, risk lowered, an intervention added, client view, released with gaps (level 3), a follow-up done, closed; whole directory in, whole state out',
+  async (stack, caseId) => {
+    const send = driver(stack, caseId);
+    const open = openCommand({ caseId, releaseInSeconds: 120 * 86_400, needs: ['boende', 'missbruk'] });
+    await stack.journeys.open(caseId, request({ ...open, policy: { policyId: 'default', version: 1, body: defaultPolicyBody }, responsibility: { successorAgencyId: 'frv-gbg' } }));
+    await send({ type: 'set_needs', needs: ['boende', 'missbruk', 'forsorjning'] });
+    await send({ type: 'record_meeting', agencyIds: ['sot-1480', 'reg-vg'] });
+    await send({ type: 'adopt_plan' });
+    await send({ type: 'accept_intervention', interventionId: 'i1' }, social);
+    await send({ type: 'complete_intervention', interventionId: 'i1', note: 'lägenhet ordnad' }, social);
+    await send({ type: 'set_risk_level', riskLevel: 'medium', reason: 'ny riskbedömning' });
+    await send({ type: 'add_intervention', area: 'natverk', title: 'Mentor', agencyId: 'af', requiredBeforeRelease: false });
+    await send({ type: 'record_client_view', text: 'vill bo kvar i Göteborg' });
+    await send({ type: 'change_phase', to: 'frigiven' });
+    await send({ type: 'complete_follow_up', followUpId: 'f1' }, probation);
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'prövotiden har löpt ut' });
+  },
+);
+
+export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates];
