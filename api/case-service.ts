@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { canSeeCase } from '../domain/access';
+import { agenciesNeeded } from '../domain/agencies-needed';
 import type { Person } from '../domain/actor';
 import { authorize } from '../domain/authorization';
 import type { CaseState } from '../domain/case-state';
@@ -101,11 +102,13 @@ export async function runCommand(
   if (denied) throw problemFromRejection(denied);
   if (state.phase === 'avslutad' && command.type !== 'acknowledge_alert') throw problems.conflict('The case is closed.');
   const directory = await orUnavailable(() => listAgencies(deps.pool));
+  const actor = toPerson(principal);
   const req: CommandRequest = {
     requestId: requestIdOf(request, principal, `${request.method} ${request.url}`),
     command,
-    actor: toPerson(principal),
-    directory,
+    actor,
+    // The update is kept in the case's history for good: only what its decision can look at.
+    directory: agenciesNeeded(state, command, actor, directory),
   };
   const result = await orUnavailable(() => deps.journeys.send(caseId, req));
   const view = await composeView(deps.pool, result.state, principal);
