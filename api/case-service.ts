@@ -14,6 +14,7 @@ import { clientIdentity } from '../store/client-identities';
 import { caseState } from '../store/read-models';
 import type { CommandRequest } from '../workflows/messages';
 import type { Principal } from './auth';
+import { CaseNotReadBack } from './case-after-command';
 import { CommandRejected, DependencyUnavailable, type JourneyClient } from './journey-client';
 import { problemFromRejection, problems } from './problem';
 import { auditRead } from './read-audit';
@@ -37,6 +38,8 @@ export async function orUnavailable<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof DependencyUnavailable) throw problems.unavailable(`${err.message}; nothing was changed, try again`);
+    // Unlike the others, the change was made: only the case cannot be shown yet.
+    if (err instanceof CaseNotReadBack) throw problems.unavailable('the change was recorded, but the case cannot be read back yet; read it again shortly');
     if (err instanceof CommandRejected) throw problemFromRejection(err.rejection);
     const text = `${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
     if (PG_DOWN.test(text)) throw problems.unavailable('the database is unreachable; nothing was changed, try again');
