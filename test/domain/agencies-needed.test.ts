@@ -9,7 +9,7 @@ import { evolve } from '../../domain/evolve';
 import { defaultPolicyBody } from '../../domain/policy';
 import { dueActions } from '../../domain/schedule';
 import { agencyTypeSchema } from '../../domain/vocabulary';
-import { AGENCIES, caseArb, secondsPolicy, start, stepArb, toCommand } from './random-case';
+import { AGENCIES, caseArb, secondsPolicy, start, stepArb, toCommand, type CaseSpec } from './random-case';
 import { NOW, coordinator, directory, iso, officer, openCase, policy, stateOf, history, opened } from './support';
 
 /**
@@ -55,6 +55,23 @@ const namingArb = fc.oneof(
 );
 const lifeStepArb = fc.oneof({ arbitrary: stepArb, weight: 4 }, { arbitrary: fc.record({ naming: namingArb, advance: fc.integer({ min: 0, max: 5 }) }), weight: 1 });
 
+/**
+ * A life that surely plans (a need added), names an unknown agency, and releases with a
+ * probation office elsewhere as successor: one run of the property that covers each.
+ */
+type LifeStep = typeof lifeStepArb extends fc.Arbitrary<infer T> ? T : never;
+const lifeWithEverything: [CaseSpec, LifeStep[], Agency[], string, boolean] = [
+  { scale: 'days', phase: 'anstalt', admittedAgo: 10, releaseIn: 100, riskLevel: 'high', needs: [], consent: ['sot-1480', 'reg-vg', 'af', 'frv-gbg'], successor: undefined },
+  [
+    { intent: { kind: 'needs', needs: ['missbruk'] }, advance: 1 },
+    { naming: { type: 'record_meeting', agencyIds: ['af', 'x-1'] }, advance: 1 },
+    { naming: { type: 'set_consent', agencyIds: ['sot-1480', 'reg-vg', 'af', 'frv-boras'] }, advance: 1 },
+    { naming: { type: 'set_responsibility', holderAgencyId: null, successorAgencyId: 'frv-boras' }, advance: 1 },
+    { intent: { kind: 'release' }, advance: 1 },
+  ],
+  directory, '1480', false,
+];
+
 /** What the runs looked at, so that a green property is known not to be vacuous. */
 const seen = { decisions: 0, planned: 0, followUps: 0, unknownAgency: 0, successorFollowUps: 0 };
 
@@ -81,7 +98,8 @@ const applied = (s: CaseState, d: Decision): CaseState => (d.ok ? d.events.reduc
 
 describe('agenciesNeeded', () => {
   afterAll(() => {
-    // Both properties together made planning, follow-ups (also to a successor) and unknown agencies happen.
+    // Both properties together made planning, follow-ups (also to a successor) and unknown
+    // agencies happen (the examples below make sure of each, the random runs add many more).
     expect(seen.decisions).toBeGreaterThan(2 * BASE_RUNS);
     for (const n of [seen.planned, seen.followUps, seen.successorFollowUps, seen.unknownAgency]) expect(n).toBeGreaterThan(0);
   });
@@ -134,7 +152,7 @@ describe('agenciesNeeded', () => {
           else if (c) state = applied(state, decidesAlike(state, c[0], c[1], now, dir, legacy));
         }
       },
-    ), RUNS);
+    ), { ...RUNS, examples: [lifeWithEverything] });
   });
 
   it('names only what the command can look at', () => {
