@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { canSeeCase } from '../domain/access';
+import { agenciesNeeded } from '../domain/agencies-needed';
 import type { Person } from '../domain/actor';
 import { authorize } from '../domain/authorization';
 import type { CaseState } from '../domain/case-state';
@@ -14,6 +15,7 @@ import { clientIdentity } from '../store/client-identities';
 import { caseState } from '../store/read-models';
 import type { CommandRequest } from '../workflows/messages';
 import type { Principal } from './auth';
+import { CaseNotReadBack } from './case-after-command';
 import { CommandRejected, DependencyUnavailable, type JourneyClient } from './journey-client';
 import { problemFromRejection, problems } from './problem';
 import { auditRead } from './read-audit';
@@ -37,6 +39,8 @@ export async function orUnavailable<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof DependencyUnavailable) throw problems.unavailable(`${err.message}; nothing was changed, try again`);
+    // Unlike the others, the change was made: only the case cannot be shown yet.
+    if (err instanceof CaseNotReadBack) throw problems.unavailable('the change was recorded, but the case cannot be read back yet; read it again shortly');
     if (err instanceof CommandRejected) throw problemFromRejection(err.rejection);
     if (err instanceof CaseErasedError) throw problems.conflict('This case has been erased.');
     const text = `${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
@@ -103,11 +107,13 @@ export async function runCommand(
   if (denied) throw problemFromRejection(denied);
   if (state.phase === 'avslutad' && command.type !== 'acknowledge_alert') throw problems.conflict('The case is closed.');
   const directory = await orUnavailable(() => listAgencies(deps.pool));
+  const actor = toPerson(principal);
   const req: CommandRequest = {
     requestId: requestIdOf(request, principal, `${request.method} ${request.url}`),
     command,
-    actor: toPerson(principal),
-    directory,
+    actor,
+    // The update is kept in the case's history for good: only what its decision can look at.
+    directory: agenciesNeeded(state, command, actor, directory),
   };
   const result = await orUnavailable(() => deps.journeys.send(caseId, req));
   const view = await composeView(deps, result.state, principal);

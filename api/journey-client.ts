@@ -8,6 +8,7 @@ import { reject, type Rejection } from '../domain/rejection';
 import {
   REJECTED, STORE_UNAVAILABLE, caseWorkflowId, commandUpdate, stateQuery, type CommandRequest, type CommandResult,
 } from '../workflows/messages';
+import { caseAfterCommand, type CommandOutcome, type ReadCase } from './case-after-command';
 
 /** The command was refused by the case's rules; nothing changed. */
 export class CommandRejected extends Error {
@@ -47,22 +48,28 @@ function parsedAtEdge(req: CommandRequest): CommandRequest {
   throw new CommandRejected(reject('invalid_input', issue?.message ?? 'invalid command', issue?.path.join('.') || undefined));
 }
 
-/** How the API (and tests) talk to client-journey workflows. */
+/**
+ * How the API (and tests) talk to client-journey workflows. A command answers with the case as
+ * it is after it; `readCase` reads that from the read model when the workflow answers with only
+ * the version (case-after-command.ts).
+ */
 export class JourneyClient {
   constructor(
     /** Also what erasure uses to end and delete a case's workflow (erasure/case-history.ts). */
     readonly temporal: Client,
     private readonly taskQueue: string,
+    private readonly readCase: ReadCase,
   ) {}
 
   /**
    * Starts the case's workflow and opens the case in one call. A retry with the same request id
    * reaches the same workflow (deterministic id) and is recognised there: one case, one opening.
    */
-  async open(caseId: string, raw: CommandRequest, memo?: Record<string, unknown>): Promise<CommandResult> {
+  async open(caseId: string, raw: CommandRequest, memo?: Record<string, unknown>): Promise<CommandOutcome> {
     const req = parsedAtEdge(raw);
+    let result: CommandResult;
     try {
-      return await this.temporal.workflow.executeUpdateWithStart(commandUpdate, {
+      result = await this.temporal.workflow.executeUpdateWithStart(commandUpdate, {
         args: [req],
         updateId: req.requestId,
         startWorkflowOperation: new WithStartWorkflowOperation('clientJourney', {
@@ -77,18 +84,21 @@ export class JourneyClient {
     } catch (err) {
       translate(err);
     }
+    return caseAfterCommand(caseId, result, this.readCase);
   }
 
-  async send(caseId: string, raw: CommandRequest): Promise<CommandResult> {
+  async send(caseId: string, raw: CommandRequest): Promise<CommandOutcome> {
     const req = parsedAtEdge(raw);
+    let result: CommandResult;
     try {
-      return await this.temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
+      result = await this.temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
         args: [req],
         updateId: req.requestId,
       });
     } catch (err) {
       translate(err);
     }
+    return caseAfterCommand(caseId, result, this.readCase);
   }
 
   async state(caseId: string): Promise<CaseState | null> {

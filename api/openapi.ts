@@ -21,7 +21,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Not allowed in the current state, or a conflict (also: Idempotency-Key reused with another body)',
   422: 'Unprocessable',
   500: 'Unexpected error',
-  503: 'A dependency is down; nothing was changed',
+  503: 'A dependency is down; nothing was changed (unless the detail says the change was recorded and only reading it back failed)',
 };
 
 /**

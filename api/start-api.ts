@@ -7,6 +7,7 @@ import { dataConverterFor } from '../config/payload-codec';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { ensureDefaultPolicy } from '../store/policies';
 import { orUnavailable } from './case-service';
+import { readCaseFrom } from './case-after-command';
 import { JourneyClient } from './journey-client';
 import { pgIdempotencyStore } from './pg-idempotency-store';
 import { isProblemError, safeErrorForLog } from './problem';
@@ -44,7 +45,7 @@ export async function startApi(env: Env, opts: { pool: Pool; temporalAddress?: s
   // Lazy: the API starts, and answers 503, while Temporal is still on its way up.
   const connection = Connection.lazy(temporalConnectionOptions(env, opts.temporalAddress));
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
-  const journeys = new JourneyClient(client, env.TEMPORAL_TASK_QUEUE);
+  const journeys = new JourneyClient(client, env.TEMPORAL_TASK_QUEUE, readCaseFrom(pool));
   const app = await buildServer({
     env,
     pool,

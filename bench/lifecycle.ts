@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { readCaseFrom } from '../api/case-after-command';
 import { JourneyClient } from '../api/journey-client';
 import type { Command } from '../domain/commands';
 import { policyBodySchema } from '../domain/policy';
@@ -140,7 +141,7 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
   const base = await run('lifecycle: baseline', n, concurrency, (lat) => oneBaseline(ctx, lat, lastIds));
   ctx.profile('lifecycle (baseline)', await profile.stop());
   const plainWorker = await ctx.stack.startWorker('journey', PLAIN_QUEUE, { codec: false });
-  const plainJourneys = new JourneyClient(new Client({ connection: ctx.stack.client.connection, namespace: 'default' }), PLAIN_QUEUE);
+  const plainJourneys = new JourneyClient(new Client({ connection: ctx.stack.client.connection, namespace: 'default' }), PLAIN_QUEUE, readCaseFrom(ctx.stack.pool));
   await inPool(Array.from({ length: 5 }), 5, () => oneCase(ctx, [], undefined, plainJourneys));
   const plain = await run('lifecycle: cases without the codec', n, concurrency, (lat) => oneCase(ctx, lat, undefined, plainJourneys));
   await plainWorker.stop();

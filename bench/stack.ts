@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { readCaseFrom } from '../api/case-after-command';
 import { JourneyClient } from '../api/journey-client';
 import { startApi, type RunningApi } from '../api/start-api';
 import { loadEnv } from '../config/env';
@@ -316,7 +317,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       pool,
       api,
       client,
-      journeys: new JourneyClient(client, MAIN_QUEUE),
+      journeys: new JourneyClient(client, MAIN_QUEUE, readCaseFrom(pool)),
       pids: { temporal: findPid(temporalNeedle), postgres: findPid(`-D ${pgDir} -p ${pgPort} `) },
       startWorker,
       token,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readCaseFrom } from '../api/case-after-command';
 import { JourneyClient } from '../api/journey-client';
 import { commandRequest, DAY, retried, type BenchContext } from './context';
 import { openCaseCommand } from './lifecycle';
@@ -29,7 +30,7 @@ export async function workerMemoryPhase(ctx: BenchContext): Promise<WorkerMemory
   const concurrency = 20;
   const worker = await stack.startWorker('journey', MEMORY_QUEUE);
   try {
-    const journeys = new JourneyClient(stack.client, MEMORY_QUEUE);
+    const journeys = new JourneyClient(stack.client, MEMORY_QUEUE, readCaseFrom(stack.pool));
     // Warm the sandbox with a few cases first, so "idle" is a worker that has run workflows.
     const warm = Array.from({ length: 5 }, () => `mem-warm-${randomUUID()}`);
     for (const id of warm) await journeys.open(id, commandRequest(openCaseCommand(id)));

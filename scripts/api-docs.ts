@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
+import { readCaseFrom } from '../api/case-after-command';
 import { JourneyClient } from '../api/journey-client';
 import { createMemoryIdempotencyStore } from '../api/idempotency';
 import { registerDomainRoutes } from '../api/routes';
@@ -47,7 +48,7 @@ export async function apiMarkdown(): Promise<string> {
   const app = await buildServer({
     env, pool, temporal: client, idempotency: createMemoryIdempotencyStore(),
     checks: { temporal: async () => undefined, postgres: async () => undefined },
-    registerRoutes: (a) => registerDomainRoutes(a, { pool, journeys: new JourneyClient(client, env.TEMPORAL_TASK_QUEUE) }),
+    registerRoutes: (a) => registerDomainRoutes(a, { pool, journeys: new JourneyClient(client, env.TEMPORAL_TASK_QUEUE, readCaseFrom(pool)) }),
   });
   await app.ready();
   const doc = app.swagger() as { paths: Record<string, Record<string, Operation>> };

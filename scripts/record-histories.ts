@@ -19,6 +19,7 @@ import { newKeyRing } from '../config/key-ring';
  *
  * Re-record only on purpose: the fixtures stand for cases already running in production, and
  * test/workflow/journey-replay.test.ts replays them against every later version of the code.
+ * Frozen scenarios (recorded from code that is gone) are left out of the default run and refused.
  */
 const OUT_DIR = path.resolve(__dirname, '../test/fixtures/histories');
 
@@ -37,8 +38,10 @@ async function runHistories(client: Client, workflowId: string): Promise<History
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
-  const chosen = only.length > 0 ? scenarios.filter((s) => only.includes(s.name)) : scenarios;
+  const chosen = only.length > 0 ? scenarios.filter((s) => only.includes(s.name)) : scenarios.filter((s) => !s.frozen);
   if (chosen.length === 0) throw new Error(`no scenario named ${only.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const frozen = chosen.filter((s) => s.frozen);
+  if (frozen.length > 0) throw new Error(`not re-recorded: ${frozen.map((s) => `${s.name} (${s.frozen})`).join(', ')}`);
   mkdirSync(OUT_DIR, { recursive: true });
   // Encrypted with the fixtures' fixed key, so the replay test can read them in any later run.
   process.env.PAYLOAD_KEYS = FIXTURE_PAYLOAD_KEYS;

@@ -63,6 +63,15 @@ const SCHEDULE_NEVER_SKIPS = 'schedule-never-skips';
  * (the API applies the new rules to every case before a command reaches any run).
  */
 const ACCESS_FOLLOWS_RELATIONSHIP = 'access-follows-relationship';
+/**
+ * A command's update answers with the case's version, not its whole state: Temporal keeps the
+ * answer in history with every command, and the API reads the case from its read model instead.
+ * Decided at each command rather than once per run: a case lives for months in one run, the
+ * answer feeds none of the case's own decisions, and the API takes either shape, so a running
+ * case can answer the new way from its next command on. Histories recorded before it replay the
+ * old way (test/fixtures/histories/before-slim-updates.json).
+ */
+const SLIM_COMMAND_RESULT = 'slim-command-result';
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
 const UNOPENED_LIFETIME = '1 hour';
 const nowIso = () => new Date().toISOString();
@@ -181,12 +190,15 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     changed = true;
   });
 
+  const answer = (s: CaseState, duplicate: boolean): CommandResult =>
+    patched(SLIM_COMMAND_RESULT) ? { version: s.version, duplicate } : { state: s, duplicate };
+
   setHandler(
     commandUpdate,
     (req: CommandRequest): Promise<CommandResult> =>
       serially(async () => {
         const seen = processed.find((p) => p.requestId === req.requestId);
-        if (seen && state) return { state, duplicate: true };
+        if (seen && state) return answer(state, true);
         const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
         const decision = decideOrRefuse(state, command, req, legacyAccess);
         if (decision.events.length > 0) {
@@ -199,7 +211,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         processed = [...processed, { requestId: req.requestId, version: state!.version }].slice(-PROCESSED_KEPT);
         changed = true;
         publish();
-        return { state: state!, duplicate: false };
+        return answer(state!, false);
       }),
     {
       validator: (req: CommandRequest) => {

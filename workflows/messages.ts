@@ -13,11 +13,24 @@ export interface CommandRequest {
   directory: Agency[];
 }
 
-export interface CommandResult {
-  state: CaseState;
+/**
+ * What a command's update answers with: the version the case reached with it (for a retry, the
+ * version now). Kept in history with every command, so not the case itself: the API reads that
+ * from the read model, written in the same transaction as the events (api/case-after-command.ts).
+ */
+export interface CommandApplied {
+  version: number;
   /** True when this request id had already been applied (a retry). */
   duplicate: boolean;
 }
+
+/** The answer of runs that began before `slim-command-result` (workflows/client-journey.ts): the whole case. */
+export interface CommandAppliedWithState {
+  state: CaseState;
+  duplicate: boolean;
+}
+
+export type CommandResult = CommandApplied | CommandAppliedWithState;
 
 export interface JourneyInput {
   caseId: string;

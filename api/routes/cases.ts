@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSeeAccessLog, canSeeTrail } from '../../domain/access';
+import { agenciesNeeded } from '../../domain/agencies-needed';
 import { decide } from '../../domain/decide';
 import {
   addInterventionBodySchema, clientViewBodySchema, consentBodySchema, meetingBodySchema, needsBodySchema,
@@ -60,11 +61,13 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     const principal = principalOf(request);
     const body = request.body;
     const caseId = request.headers['idempotency-key'] ? requestIdOf(request, principal, 'open-case') : randomUUID();
-    const [policy, directory] = await orUnavailable(() => Promise.all([latestPolicy(deps.pool, body.policyId), listAgencies(deps.pool)]));
+    const [policy, agencies] = await orUnavailable(() => Promise.all([latestPolicy(deps.pool, body.policyId), listAgencies(deps.pool)]));
     if (!policy) throw problems.badRequest('unknown policy', [{ path: 'policyId', message: 'no such policy' }]);
     const { client, policyId: _policyId, ...fields } = body;
     const command = { type: 'open_case' as const, ...fields, caseId, client: { municipality: client.municipality }, policy };
     const actor = toPerson(principal);
+    // The update is kept in the case's history for good: only the agencies its decision can look at.
+    const directory = agenciesNeeded(undefined, command, actor, agencies);
     // Decided here first, exactly as the workflow will, so a refused case starts nothing.
     const check = decide(undefined, command, { now: new Date().toISOString(), actor, directory });
     if (!check.ok) throw problemFromRejection(check.rejection);

@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { dataConverterFor } from '../../config/payload-codec';
 import { newPayloadKeys } from '../../config/payload-keys';
+import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
 import { caseWorkflowId } from '../../workflows/messages';
 import { request } from '../support/fixtures';
@@ -94,7 +95,7 @@ test('keys rotate without downtime: a worker and client with a new first key go 
   await s.stopWorker();
   await s.startWorker({ dataConverter: dataConverterFor(rotated) });
   try {
-    const journeys = new JourneyClient(new Client({ connection: s.client.connection, dataConverter: dataConverterFor(rotated) }), s.taskQueue);
+    const journeys = new JourneyClient(new Client({ connection: s.client.connection, dataConverter: dataConverterFor(rotated) }), s.taskQueue, readCaseFrom(s.pool));
     const r = await journeys.send(c.caseId, request({ type: 'record_meeting', agencyIds: [] }, { sub: 'anna-rot', role: 'coordinator', agencyId: 'kvv-gbg' }));
     expect(r.state.meetings).toHaveLength(1);
     const ids = new Set((await rawPayloads(caseWorkflowId(c.caseId))).map((p) => Buffer.from(p.metadata?.['encryption-key-id'] ?? new Uint8Array()).toString()));

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { loadEnv, type Env } from '../../config/env';
 import { dataConverterFor } from '../../config/payload-codec';
+import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
 import { pgIdempotencyStore } from '../../api/pg-idempotency-store';
 import type { LogDestination } from '../../api/request-log';
@@ -197,7 +198,7 @@ export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, le
   });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
-  const journeys = new JourneyClient(client, env.TEMPORAL_TASK_QUEUE);
+  const journeys = new JourneyClient(client, env.TEMPORAL_TASK_QUEUE, readCaseFrom(s.pool));
   const pool = s.pool;
   const app = await buildServer({
     env, pool, temporal: client, idempotency: pgIdempotencyStore(pool), logDestination: logs,

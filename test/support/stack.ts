@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
 import type { Notification } from '../../activities/types';
 import { createWorker, WORKFLOWS_PATH, type WorkerConfig } from '../../worker/create-worker';
@@ -57,7 +58,7 @@ export async function startTestStack(): Promise<TestStack> {
 
   const stack: TestStack = {
     client,
-    journeys: new JourneyClient(client, taskQueue),
+    journeys: new JourneyClient(client, taskQueue, readCaseFrom(db.pool)),
     pool: db.pool,
     databaseUrl: db.url,
     taskQueue,

@@ -1,19 +1,20 @@
 import globalSetup from './global-setup';
 import globalTeardown from './global-teardown';
+import { startApiTestStack, type ApiTestStack } from './api-stack';
 import { startTestStack, type TestStack } from './stack';
 
 // Kept apart from stack.ts: the embedded PostgreSQL package is ESM-only and must not be loaded
 // inside jest's module sandbox, only by the global setup or by plain scripts.
 /**
- * The same stack for scripts run outside jest (`npx tsx scripts/…`): starts the Temporal dev
+ * A test stack for scripts run outside jest (`npx tsx scripts/…`): starts the Temporal dev
  * server and PostgreSQL as jest's global setup does (or uses TEST_TEMPORAL_ADDRESS /
  * TEST_DATABASE_URL when given); `close()` also stops those services.
  */
-export async function startStandaloneStack(): Promise<TestStack> {
+async function standalone<S extends { close(): Promise<void> }>(start: () => Promise<S>): Promise<S> {
   await globalSetup();
-  let stack: TestStack;
+  let stack: S;
   try {
-    stack = await startTestStack();
+    stack = await start();
   } catch (err) {
     await globalTeardown();
     throw err;
@@ -28,3 +29,7 @@ export async function startStandaloneStack(): Promise<TestStack> {
   };
   return stack;
 }
+
+export const startStandaloneStack = (): Promise<TestStack> => standalone(startTestStack);
+/** The same with the real API in front (test/support/api-stack.ts). */
+export const startStandaloneApiStack = (): Promise<ApiTestStack> => standalone(startApiTestStack);

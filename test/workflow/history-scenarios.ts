@@ -1,9 +1,13 @@
 import type { Pool } from 'pg';
 import type { Command } from '../../domain/commands';
 import type { Person } from '../../domain/actor';
-import { caseWorkflowId, type CommandResult } from '../../workflows/messages';
+import { agenciesNeeded } from '../../domain/agencies-needed';
+import type { CaseState } from '../../domain/case-state';
+import { defaultPolicyBody } from '../../domain/policy';
+import type { CommandOutcome } from '../../api/case-after-command';
+import { caseWorkflowId, type CommandRequest } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
-import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
+import { coordinator, directory, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
 import { appendWaiting, holdAppends } from '../support/hold-appends';
 import { sleepUntil } from './event-log';
 import type { TestStack } from '../support/stack';
@@ -24,14 +28,20 @@ export interface Scenario {
   name: string;
   /** What the case goes through, for the reader of the fixture folder. */
   story: string;
+  /**
+   * Why its fixture stands for code that no longer exists: played now it would record today's
+   * code under the old name, so the recorder refuses it.
+   */
+  frozen?: string;
   /** Plays the case to its end. `caseId` defaults to a fixed id, so re-recording writes the same ids. */
   play(stack: TestStack, caseId?: string): Promise<RecordedCase>;
 }
 
-function scenario(name: string, story: string, play: (stack: TestStack, caseId: string) => Promise<void>): Scenario {
+function scenario(name: string, story: string, play: (stack: TestStack, caseId: string) => Promise<void>, opts: { frozen?: string } = {}): Scenario {
   return {
     name,
     story,
+    ...opts,
     async play(stack, caseId = `fixture-${name}`) {
       await play(stack, caseId);
       await stack.client.workflow.getHandle(caseWorkflowId(caseId)).result();
@@ -41,7 +51,7 @@ function scenario(name: string, story: string, play: (stack: TestStack, caseId: 
 }
 
 function driver(stack: TestStack, caseId: string) {
-  return (command: Command, actor: Person = coordinator): Promise<CommandResult> =>
+  return (command: Command, actor: Person = coordinator): Promise<CommandOutcome> =>
     stack.journeys.send(caseId, request(command, actor));
 }
 
@@ -171,4 +181,56 @@ export const accessChanges = scenario(
   },
 );
 
-export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges];
+type BuildRequest = (state: CaseState | undefined, command: Command, actor: Person) => CommandRequest;
+
+/**
+ * Commands of most kinds on one case under the default policy, released months ahead of its date
+ * so nothing falls due but what a command makes due. `build` makes each request as the API of
+ * the time did.
+ */
+async function commandsOfEveryKind(stack: TestStack, caseId: string, build: BuildRequest): Promise<void> {
+  let state: CaseState | undefined;
+  const send = async (command: Command, actor: Person = coordinator) => {
+    const req = build(state, command, actor);
+    state = (command.type === 'open_case' ? await stack.journeys.open(caseId, req) : await stack.journeys.send(caseId, req)).state;
+  };
+  const open = openCommand({ caseId, releaseInSeconds: 120 * 86_400, needs: ['boende', 'missbruk'] });
+  await send({ ...open, policy: { policyId: 'default', version: 1, body: defaultPolicyBody }, responsibility: { successorAgencyId: 'frv-gbg' } });
+  await send({ type: 'set_needs', needs: ['boende', 'missbruk', 'forsorjning'] });
+  await send({ type: 'record_meeting', agencyIds: ['sot-1480', 'reg-vg'] });
+  await send({ type: 'adopt_plan' });
+  await send({ type: 'accept_intervention', interventionId: 'i1' }, social);
+  await send({ type: 'complete_intervention', interventionId: 'i1', note: 'lägenhet ordnad' }, social);
+  await send({ type: 'set_risk_level', riskLevel: 'medium', reason: 'ny riskbedömning' });
+  await send({ type: 'add_intervention', area: 'natverk', title: 'Mentor', agencyId: 'af', requiredBeforeRelease: false });
+  await send({ type: 'record_client_view', text: 'vill bo kvar i Göteborg' });
+  await send({ type: 'change_phase', to: 'frigiven' });
+  await send({ type: 'complete_follow_up', followUpId: 'f1' }, probation);
+  await send({ type: 'change_phase', to: 'avslutad', reason: 'prövotiden har löpt ut' });
+}
+
+const STORY = 'default policy: opened, needs added (plan follows), meeting, plan adopted, housing accepted and completed, risk lowered, an intervention added, client view, released with gaps (level 3), a follow-up done, closed';
+
+/**
+ * The story of {@link slimUpdates} as recorded from the code **before** the `slim-command-result`
+ * patch, through the API of the time: every update carries the whole agency directory and answers
+ * with the whole case state. Frozen: the code it stands for is gone, so it is never re-recorded.
+ */
+export const beforeSlimUpdates = scenario(
+  'before-slim-updates',
+  `${STORY}; whole directory in, whole state out`,
+  (stack, caseId) => commandsOfEveryKind(stack, caseId, (_state, command, actor) => request(command, actor)),
+  { frozen: 'recorded before the slim-command-result patch' },
+);
+
+/** The same story since updates carry less: only the agencies each command needs in, the version out. */
+export const slimUpdates = scenario(
+  'slim-updates',
+  `${STORY}; only the agencies each command needs in, the version out`,
+  (stack, caseId) => commandsOfEveryKind(stack, caseId, (state, command, actor) => ({
+    ...request(command, actor),
+    directory: agenciesNeeded(state, command, actor, directory),
+  })),
+);
+
+export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates];

@@ -37,9 +37,9 @@ test('a retried open with the same request id opens the case once', async () => 
   const open = openCommand({ releaseInSeconds: 3600 });
   const req = request(open);
   const [a, b] = await Promise.all([stack.journeys.open(open.caseId, req), stack.journeys.open(open.caseId, req)]);
-  expect(a.state.version).toBe(b.state.version);
+  expect(a.version).toBe(b.version);
   const again = await stack.journeys.open(open.caseId, req);
-  expect(again.state.version).toBe(a.state.version);
+  expect(again.version).toBe(a.version);
   expect((await readStream(stack.pool, open.caseId)).filter((e) => e.type === 'CaseOpened')).toHaveLength(1);
 });
 

@@ -26,7 +26,7 @@ test('50 concurrent commands on one case all apply, each exactly once, in order'
 
   // Opening planned i1 (housing); the 50 commands planned i2..i51, one each.
   expect(results.every((r) => !r.duplicate)).toBe(true);
-  expect(new Set(results.map((r) => r.state.version)).size).toBe(n);
+  expect(new Set(results.map((r) => r.version)).size).toBe(n);
   const events = await eventsAfter(stack.pool, caseId);
   expectContiguous(events);
   expect(events).toHaveLength(2 + n);
@@ -35,12 +35,14 @@ test('50 concurrent commands on one case all apply, each exactly once, in order'
   const titles = planned.slice(1).map((p) => p.title);
   expect([...titles].sort()).toEqual(requests.map((r) => (r.command as { title: string }).title).sort());
 
-  // Each request's result is the state right after its own event: version and newest intervention agree.
+  // Each request's result names the version of its own event, and shows the case at least there
+  // (read from the read model, so possibly with later commands of the burst too).
   for (const [k, req] of requests.entries()) {
     const result = results[k]!;
     const event = events.find((e) => e.metadata.requestId === req.requestId)!;
-    expect(event.version).toBe(result.state.version);
-    expect(result.state.interventions.at(-1)?.title).toBe((req.command as { title: string }).title);
+    expect(event.version).toBe(result.version);
+    expect(result.state.version).toBeGreaterThanOrEqual(result.version);
+    expect(result.state.interventions.map((i) => i.title)).toContain((req.command as { title: string }).title);
   }
 
   // The workflow, the log and the read models agree.
@@ -52,6 +54,7 @@ test('50 concurrent commands on one case all apply, each exactly once, in order'
 
   // Sending the same 50 again (a client retrying everything) changes nothing.
   const again = await Promise.all(requests.map((req) => stack.journeys.send(caseId, req)));
-  expect(again.map((r) => r.state.version).sort((a, b) => a - b)).toEqual(results.map((r) => r.state.version).sort((a, b) => a - b));
+  // Temporal answers a retried update id with the update's first answer: the same versions.
+  expect(again.map((r) => r.version)).toEqual(results.map((r) => r.version));
   expect(await eventsAfter(stack.pool, caseId)).toHaveLength(2 + n);
 }, 60_000);

@@ -60,7 +60,7 @@ test('continue-as-new keeps the state, the processed request ids and the timers'
   for (const req of [adopt, responsibility]) {
     const again = await send(req);
     expect(again.duplicate).toBe(true);
-    expect(again.state.version).toBe(logged.length);
+    expect(again.version).toBe(logged.length);
   }
   expect(await eventsAfter(stack.pool, caseId)).toHaveLength(logged.length);
 

@@ -42,7 +42,7 @@ test('häkte → anstalt → utslussning → anstalt (revoked) → utslussning �
     expect(typesOf(written)).toEqual(expectedTypes);
     expect(written.every((e) => e.metadata.requestId === req.requestId)).toBe(true);
     version += written.length;
-    expect(result.state.version).toBe(version);
+    expect(result.version).toBe(version);
     expect(await summaryOf(stack.pool, caseId)).toMatchObject({ version, ...summary });
     return { result, written };
   };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
 import { dataConverterFor } from '../../config/payload-codec';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
@@ -65,7 +66,7 @@ describe('a stopped worker and server mid-step (the reported case)', () => {
       worker = await startWorkerProcess({ temporalAddress: server.address, databaseUrl: db.url, taskQueue });
       const connection = await Connection.connect({ address: server.address });
       connections.push(connection);
-      return new JourneyClient(new Client({ connection, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS) }), taskQueue);
+      return new JourneyClient(new Client({ connection, dataConverter: dataConverterFor(process.env.PAYLOAD_KEYS) }), taskQueue, readCaseFrom(db.pool));
     };
     const journeys = await up();
 
