@@ -27,6 +27,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.PAYLOAD_KEYS ??= newPayloadKeys('test');
   // …and every case key of the run is wrapped with this one.
   process.env.MASTER_KEYS ??= newPayloadKeys('test-master');
+  // One housekeeping schedule per test file's worker would wake at every full hour for nothing;
+  // the files that test housekeeping start their worker with a schedule of their own.
+  process.env.HOUSEKEEPING_INTERVAL ??= 'off';
   const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
   globalThis.__TEST_SERVICES__ = services;
   const [temporal, pg] = await Promise.all([
