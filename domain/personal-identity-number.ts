@@ -76,6 +76,15 @@ export function isValidPersonalIdentityNumber(s: unknown): boolean {
 }
 
 /** `19850101-****`: enough for a person to recognise whom a log line or list is about. */
+/** The birth date (YYYY-MM-DD) a valid number carries; a samordningsnummer's day less 60. */
+export function birthDateOf(pin: string): string | null {
+  const m = SHAPE_RE.exec(pin);
+  if (!m) return null;
+  const d = m[1]!;
+  const day = Number(d.slice(6, 8));
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${String(day > 60 ? day - 60 : day).padStart(2, '0')}`;
+}
+
 export function maskPersonalIdentityNumber(pin: string): string {
   const m = SHAPE_RE.exec(pin);
   // Something malformed might still be a number typed wrongly, so it is hidden entirely.

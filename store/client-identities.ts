@@ -66,6 +66,17 @@ export async function sealPlainIdentityNumbers(db: Queryable, keys: CaseKeys): P
   return r.rows.length;
 }
 
+/** Open, not erased cases of the person whose number has one of these lookup hashes. */
+export async function openCasesOfNumber(db: Queryable, hashes: readonly string[]): Promise<string[]> {
+  const r = await db.query<{ case_id: string }>(
+    `SELECT ci.case_id FROM client_identities ci JOIN case_summaries s ON s.case_id = ci.case_id
+      WHERE ci.personal_identity_number_hash = ANY($1) AND s.phase <> 'avslutad' AND s.erased_at IS NULL
+      ORDER BY s.opened_at`,
+    [hashes],
+  );
+  return r.rows.map((row) => row.case_id);
+}
+
 /**
  * Undoes {@link saveClientIdentity} for an opening that failed (Temporal down, refused): the
  * identity and its key go unless the case's log has begun, which happens when an earlier

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeAccessLog, canSeeTrail } from '../../domain/access';
+import { canSeeAccessLog, canSeeCase, canSeeTrail } from '../../domain/access';
 import { agenciesNeeded } from '../../domain/agencies-needed';
 import { decide } from '../../domain/decide';
 import {
@@ -9,21 +9,21 @@ import {
   noteBodySchema, openCaseFieldsSchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
   responsibilityBodySchema, riskLevelBodySchema, transferBodySchema, transitionBodySchema,
 } from '../../domain/commands';
-import { personalIdentityNumberSchema } from '../../domain/personal-identity-number';
+import { birthDateOf, personalIdentityNumberSchema } from '../../domain/personal-identity-number';
 import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
 import { listAgencies } from '../../store/agencies';
 import { accessLog } from '../../store/audit-log';
-import { forgetUnopenedClientIdentity, saveClientIdentity } from '../../store/client-identities';
+import { forgetUnopenedClientIdentity, openCasesOfNumber, saveClientIdentity } from '../../store/client-identities';
 import type { CaseKeys } from '../../store/case-keys';
 import { readStream } from '../../store/event-store';
 import { openEvents } from '../../store/sealed-events';
 import { latestPolicy } from '../../store/policies';
-import { listCases } from '../../store/read-models';
-import { principalOf, requireRole } from '../auth';
+import { caseState, listCases } from '../../store/read-models';
+import { principalOf, requireRole, type Principal } from '../auth';
 import { composeView, orUnavailable, requestIdOf, runCommand, toPerson, visibleCase } from '../case-service';
 import type { JourneyClient } from '../journey-client';
 import { problemResponses } from '../openapi';
-import { problemFromRejection, problems, safeErrorForLog } from '../problem';
+import { ProblemError, problemFromRejection, problems, safeErrorForLog } from '../problem';
 import { auditRead } from '../read-audit';
 import { accessLogEntrySchema, caseSummarySchema, caseViewSchema, eventViewSchema, items } from '../schemas/views';
 import type { Pool } from 'pg';
@@ -38,15 +38,38 @@ export const openCaseBodySchema = openCaseFieldsSchema.extend({
   client: z.object({
     name: z.string().trim().min(1).max(200),
     municipality: municipalityCodeSchema,
-    personalIdentityNumber: personalIdentityNumberSchema.optional(),
+    personalIdentityNumber: personalIdentityNumberSchema
+      // Checked here, at the edge, because it depends on today: nobody in custody is born tomorrow.
+      .refine((pin) => (birthDateOf(pin) ?? '') <= new Date().toISOString().slice(0, 10), 'personal identity number has a date of birth in the future')
+      .optional(),
   }),
   policyId: z.string().min(1).max(100).default('default'),
+  allowSecondCase: z.boolean().optional()
+    .meta({ description: 'Open the case although the person already has an open case (a genuine second case); refused with 409 otherwise' }),
 });
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
 const interventionParams = caseParams.extend({ interventionId: z.string().min(1).max(50) });
 const view = { 200: caseViewSchema, ...problemResponses(400, 401, 403, 404, 409, 503) };
 const audited = { audit: true };
+
+/**
+ * One person, one open case, unless the coordinator says a second one is meant: a second case by
+ * mistake splits the plan, and each half looks complete. The existing case is named only to a
+ * caller who may see it; anyone else learns that one exists and whom to ask, nothing more.
+ */
+async function refuseSecondCase(deps: CaseRouteDeps, pin: string, principal: Principal): Promise<void> {
+  const existing = await orUnavailable(() => openCasesOfNumber(deps.pool, deps.keys.lookupHashes(pin)));
+  if (existing.length === 0) return;
+  const states = await orUnavailable(() => Promise.all(existing.map((id) => caseState(deps.pool, id))));
+  const visible = states.filter((s): s is NonNullable<typeof s> => !!s && canSeeCase(s, principal)).map((s) => s.caseId);
+  throw new ProblemError(409, 'Conflict',
+    visible.length > 0
+      ? 'This person already has an open case. Open it instead, or send allowSecondCase: true for a genuine second case.'
+      : 'This person already has an open case at another agency. Contact its coordinator, or send allowSecondCase: true for a genuine second case.',
+    [{ path: 'client.personalIdentityNumber', message: 'already has an open case' }],
+    { type: 'client-has-open-case', extensions: { existingCaseIds: visible } });
+}
 
 /** Coordinators plan; agencies act on their own tasks; everyone reads what their role allows. */
 export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps) => {
@@ -63,7 +86,8 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     const caseId = request.headers['idempotency-key'] ? requestIdOf(request, principal, 'open-case') : randomUUID();
     const [policy, agencies] = await orUnavailable(() => Promise.all([latestPolicy(deps.pool, body.policyId), listAgencies(deps.pool)]));
     if (!policy) throw problems.badRequest('unknown policy', [{ path: 'policyId', message: 'no such policy' }]);
-    const { client, policyId: _policyId, ...fields } = body;
+    const { client, policyId: _policyId, allowSecondCase, ...fields } = body;
+    if (client.personalIdentityNumber && !allowSecondCase) await refuseSecondCase(deps, client.personalIdentityNumber, principal);
     const command = { type: 'open_case' as const, ...fields, caseId, client: { municipality: client.municipality }, policy };
     const actor = toPerson(principal);
     // The update is kept in the case's history for good: only the agencies its decision can look at.

@@ -29,7 +29,7 @@ test('idempotency rows keep references, not views; a closed case is erased after
   const body = { client: { name: NAME, municipality: '1480', personalIdentityNumber: validPin('19660102', '135') }, clientView: VIEW };
   const exact = caseBody(body);
   const closing = await openCase({ call, pool: s.pool }, coordinator, exact, { 'idempotency-key': 'ret-open-1' });
-  const staying = await openCase({ call, pool: s.pool }, coordinator, body, { 'idempotency-key': 'ret-open-2' });
+  const staying = await openCase({ call, pool: s.pool }, coordinator, { ...body, client: { ...body.client, personalIdentityNumber: validPin('19660102', '143') } }, { 'idempotency-key': 'ret-open-2' });
 
   // What is kept to answer a retry: the case and its version, nothing of the client.
   const rows = await s.pool.query<{ response: unknown; case_id: string }>('SELECT response, case_id FROM idempotency_keys ORDER BY created_at');

@@ -112,7 +112,8 @@ describe('commands on an open case', () => {
   let events: unknown;
 
   beforeAll(async () => {
-    const c = await openCase(ctx(), t.coordinator, { client: client() });
+    // The same test client in every case of the file: a second case meant, and said so.
+    const c = await openCase(ctx(), t.coordinator, { client: client(), allowSecondCase: true });
     caseId = c.caseId;
     pristine = await snapshot(s.pool, caseId);
     events = (await call('GET', `/v1/cases/${caseId}/events`, { token: t.coordinator })).body;
@@ -194,7 +195,7 @@ describe('commands on an open case', () => {
   });
 
   test('a released client: no way back to anstalt or utslussning, no new release date', async () => {
-    const c = await openCase(ctx(), t.coordinator, { client: client() });
+    const c = await openCase(ctx(), t.coordinator, { client: client(), allowSecondCase: true });
     expect((await call('POST', `/v1/cases/${c.caseId}/transitions`, { token: t.coordinator, body: { to: 'frigiven' } })).status).toBe(200);
     await settle(s.pool, c.caseId);
     const before = await snapshot(s.pool, c.caseId);
@@ -212,7 +213,7 @@ describe('commands on an open case', () => {
   });
 
   test('a closed case takes no more commands (409)', async () => {
-    const c = await openCase(ctx(), t.coordinator, { client: client() });
+    const c = await openCase(ctx(), t.coordinator, { client: client(), allowSecondCase: true });
     expect((await call('POST', `/v1/cases/${c.caseId}/transitions`, { token: t.coordinator, body: { to: 'avslutad', reason: 'Överförd' } })).status).toBe(200);
     await settle(s.pool, c.caseId);
     const before = await snapshot(s.pool, c.caseId);

@@ -95,6 +95,8 @@ export async function openCase(s: ApiTestStack, opts: { dueInSeconds: number; re
       client: { ...CLIENT, municipality: '1480' }, phase: 'anstalt', admittedAt: new Date(Date.now() - 86_400_000).toISOString(),
       expectedReleaseAt: new Date(Date.now() + (20 + opts.dueInSeconds) * 1000).toISOString(), riskLevel: 'medium', needs: ['boende'],
       consent: { agencyIds: ['sot-1480', 'af'] }, policyId,
+      // The same test client in several cases of a file: said explicitly, as a coordinator would.
+      allowSecondCase: true,
     },
   });
   expect(opened.status).toBe(201);
