@@ -31,8 +31,11 @@ function httpDurationHistogram(registry: Registry): Histogram<HttpDurationLabels
   });
 }
 
-/** Observes every response and serves `GET /metrics`; decorates `app.metricsRegistry`. */
-export function installHttpMetrics(app: FastifyInstance, registry: Registry): Histogram<HttpDurationLabels> {
+/**
+ * Observes every response and serves `GET /metrics` (unless `serve: false`: served on a port of
+ * its own, api/metrics-port.ts); decorates `app.metricsRegistry`.
+ */
+export function installHttpMetrics(app: FastifyInstance, registry: Registry, options: { serve?: boolean } = {}): Histogram<HttpDurationLabels> {
   const histogram = httpDurationHistogram(registry);
   app.decorate('metricsRegistry', registry);
 
@@ -48,6 +51,12 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): Hi
     );
   });
 
+  if (options.serve !== false) serveMetrics(app, registry);
+  return histogram;
+}
+
+/** `GET /metrics`: the registry in Prometheus text format (no auth). */
+export function serveMetrics(app: FastifyInstance, registry: Registry): void {
   app.get(
     '/metrics',
     {
@@ -63,7 +72,6 @@ export function installHttpMetrics(app: FastifyInstance, registry: Registry): Hi
       return reply.type(registry.contentType).send(text);
     },
   );
-  return histogram;
 }
 
 declare module 'fastify' {

@@ -101,6 +101,11 @@ export async function installOpenApi(app: FastifyInstance, env: Env): Promise<vo
     transform: openApiTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    // The Swagger UI applies one inline style (its icon sprite): allowed on its pages only, where
+    // nothing is personal; scripts stay this origin's own (api/security-headers.ts).
+    transformStaticCSP: (header) => header.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  });
   app.get('/openapi.json', { schema: { hide: true }, config: { idempotency: false } }, async () => app.swagger());
 }

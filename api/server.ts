@@ -5,11 +5,16 @@ import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { Env } from '../config/env';
 import { createAuthenticator, installAuth, type Authenticator } from './auth';
+import { installCachePolicy } from './cache-policy';
+import { httpLimitOptions } from './http-limits';
 import { createMetricsRegistry, installHttpMetrics } from './http-metrics';
 import { createMemoryIdempotencyStore, installIdempotency, type IdempotencyStore } from './idempotency';
+import { buildMetricsServer } from './metrics-port';
 import { installOpenApi } from './openapi';
 import { installProblemHandlers } from './problem';
+import { installRateLimit } from './rate-limit';
 import { installRequestLog, loggingOptions, type LogDestination } from './request-log';
+import { installSecurityHeaders } from './security-headers';
 import { devTokenRoutes } from './routes/dev-tokens';
 import { healthRoutes, type ReadinessChecks } from './routes/health';
 
@@ -37,22 +42,28 @@ export interface ApiDeps {
 }
 
 /**
- * Builds the API: zod type provider, problem+json errors, request ids and logs, auth, the
- * Idempotency-Key hooks, `/openapi.json`, `/docs`, `/metrics`, `/healthz`, `/readyz`, the dev
- * token route in `AUTH_MODE=dev`, then `deps.registerRoutes`. The instance is not yet listening
+ * Builds the API: zod type provider, request limits, security headers, problem+json errors,
+ * request ids and logs, auth, rate limits, the Idempotency-Key hooks, `/openapi.json`, `/docs`,
+ * `/metrics` (or `app.metricsServer` with METRICS_PORT), `/healthz`, `/readyz`, the dev token
+ * route in `AUTH_MODE=dev`, then `deps.registerRoutes`. The instance is not yet listening
  * (`app.listen({ host: env.API_HOST, port: env.API_PORT })`, or `app.inject` in tests).
  */
 export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
-  const app = Fastify(loggingOptions(deps.env, deps.logDestination)).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ ...loggingOptions(deps.env, deps.logDestination), ...httpLimitOptions() }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
 
+  // First, so that every answer carries them, problems and 404s included.
+  await installSecurityHeaders(app);
+  installCachePolicy(app);
   installProblemHandlers(app);
   installRequestLog(app);
 
   const authenticator = deps.authenticator ?? createAuthenticator(deps.env);
   installAuth(app, authenticator);
+  // Before the Idempotency-Key hooks: both append a preHandler to each route, in this order.
+  await installRateLimit(app, deps.env);
 
   let idempotency = deps.idempotency;
   if (!idempotency) {
@@ -64,7 +75,14 @@ export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
   // Before any route, so that every route is in the document.
   await installOpenApi(app, deps.env);
 
-  installHttpMetrics(app, deps.metricsRegistry ?? createMetricsRegistry());
+  const registry = deps.metricsRegistry ?? createMetricsRegistry();
+  const separateMetrics = deps.env.METRICS_PORT !== undefined;
+  installHttpMetrics(app, registry, { serve: !separateMetrics });
+  const metricsServer = separateMetrics ? buildMetricsServer(registry) : null;
+  app.decorate('metricsServer', metricsServer);
+  if (metricsServer) app.addHook('onClose', async () => {
+    await metricsServer.close();
+  });
   await app.register(healthRoutes, { checks: deps.checks });
   if (authenticator.mode === 'dev') await app.register(devTokenRoutes, { authenticator });
 
@@ -75,5 +93,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: ApiDeps;
+    /** The server of `/metrics` alone when METRICS_PORT is set (start-api.ts listens), else null. */
+    metricsServer: FastifyInstance | null;
   }
 }

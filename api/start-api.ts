@@ -18,6 +18,8 @@ import { webUiRoutes } from '../ui/serve-ui';
 export interface RunningApi {
   app: ApiApp;
   url: string;
+  /** Where `/metrics` is served: on the API's port, or on METRICS_PORT. */
+  metricsUrl: string;
   journeys: JourneyClient;
   close(): Promise<void>;
 }
@@ -83,9 +85,22 @@ export async function startApi(env: Env, opts: { pool: Pool; temporalAddress?: s
   await app.listen({ host: env.API_HOST, port: env.API_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : env.API_PORT;
+  let metricsUrl = `http://${env.API_HOST}:${port}`;
+  if (app.metricsServer) {
+    try {
+      metricsUrl = await app.metricsServer.listen({ host: env.METRICS_HOST, port: env.METRICS_PORT ?? 0 });
+    } catch (err) {
+      // E.g. the port is taken: no API half started.
+      clearTimeout(retry);
+      await app.close();
+      await connection.close();
+      throw err;
+    }
+  }
   return {
     app,
     url: `http://${env.API_HOST}:${port}`,
+    metricsUrl: `${metricsUrl}/metrics`,
     journeys,
     async close() {
       clearTimeout(retry);

@@ -8,6 +8,8 @@ import { durationToMs, isValidDuration } from '../domain/duration';
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().min(1);
+/** Requests a minute, or `off` (no limit: e.g. a gateway in front limits already). */
+const perMinute = z.union([z.literal('off'), positiveInt]);
 const retention = z.string().refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000), {
   message: 'an ISO 8601 duration of at least PT1S such as P2Y, or off',
 });
@@ -77,6 +79,17 @@ export const envSchema = z.object({
     .string()
     .refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000), { message: 'an ISO 8601 duration of at least PT1S such as PT1H, or off' })
     .default('PT1H'),
+  /**
+   * Requests a minute each signed-in user may make to one API process (api/rate-limit.ts); a
+   * person clicking through the web interface makes a few a second at most.
+   */
+  RATE_LIMIT_PER_MINUTE: perMinute.default(600),
+  /** Requests a minute from one client address without a valid token (dev tokens, /docs…). */
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute.default(60),
+  /** Serves `/metrics` on this port only (not on API_PORT) when set; 0 picks a free one (tests). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Where the separate metrics port listens: loopback unless the scraper needs more. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Alert delivery (activities/delivery): e-mail is off without SMTP_HOST; webhooks need nothing here.
   SMTP_HOST: z.string().min(1).optional(),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EncryptionCodec } from '../../config/payload-codec';
 import { parsePayloadKeys } from '../../config/payload-keys';
 import { principalOf, requireRole } from '../auth';
+import { CODEC_BODY_LIMIT_BYTES } from '../http-limits';
 import { problemResponses } from '../openapi';
 import { problems } from '../problem';
 import { auditRead } from '../read-audit';
@@ -93,6 +94,8 @@ export const codecRoutes: FastifyPluginAsyncZod<CodecDeps> = async (app, { pool,
   for (const op of ['decode', 'encode'] as const) {
     app.post(`/codec/${op}`, {
       onRequest: requireRole('operator'),
+      // A batch of payloads is bigger than any other body (api/http-limits.ts).
+      bodyLimit: CODEC_BODY_LIMIT_BYTES,
       config: { idempotency: false, audit: true },
       schema: {
         tags: ['operations'],

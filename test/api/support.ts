@@ -11,7 +11,7 @@ import { buildServer } from '../../api/server';
 import type { CaseState } from '../../domain/case-state';
 import { luhnCheckDigit } from '../../domain/personal-identity-number';
 import { dueActions } from '../../domain/schedule';
-import { caller as apiCaller, type ApiTestStack } from '../support/api-stack';
+import { caller as apiCaller, TEST_RATE_LIMITS, type ApiTestStack } from '../support/api-stack';
 import { eventually } from '../support/eventually';
 
 /** Helpers shared by the end-to-end API tests in this folder (real stack, no mocks). */
@@ -192,6 +192,7 @@ export interface ExtraApi {
  */
 export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, level: Env['LOG_LEVEL'] = 'trace', extraEnv: Record<string, string> = {}): Promise<ExtraApi> {
   const env = loadEnv({
+    ...TEST_RATE_LIMITS,
     ...extraEnv,
     AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
     PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,

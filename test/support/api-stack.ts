@@ -37,12 +37,22 @@ export function caller(baseUrl: string) {
   };
 }
 
-/** The real API on a free port, over the real worker, Temporal and PostgreSQL of startTestStack. */
-export async function startApiTestStack(): Promise<ApiTestStack> {
+/**
+ * The suites drive one user far faster than a person does (the fuzz test: hundreds of commands a
+ * minute): limits high enough never to bite, still in the path. test/api-framework tests them.
+ */
+export const TEST_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000' };
+
+/**
+ * The real API on a free port, over the real worker, Temporal and PostgreSQL of startTestStack;
+ * `extraEnv` adds or overrides API settings (METRICS_PORT…).
+ */
+export async function startApiTestStack(extraEnv: Record<string, string> = {}): Promise<ApiTestStack> {
   const stack = await startTestStack();
   const env = loadEnv({
-    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue, ...TEST_RATE_LIMITS,
     PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
+    ...extraEnv,
   });
   const api = await startApi(env, { pool: stack.pool });
   const call = caller(api.url);
