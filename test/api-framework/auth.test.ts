@@ -186,7 +186,7 @@ describe('AUTH_MODE=jwks', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const down = await buildTestServer({
-      env: testEnv({ AUTH_MODE: 'jwks', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, LOG_LEVEL: 'info' }),
+      env: testEnv({ AUTH_MODE: 'jwks', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, LOG_LEVEL: 'info' }),
     });
     const token = await sign({ role: 'supervisor', agencyId: 'kvv-gbg' });
     const res = await down.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) });
