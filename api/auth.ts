@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
+import { checkDevAuth } from '../config/dev-auth';
 import { ConfigError, type Env } from '../config/env';
 import { jwksSettingProblems } from '../config/jwks-rules';
 import { roleSchema, type Role } from '../domain/vocabulary';
@@ -11,7 +12,8 @@ import { problems, ProblemError } from './problem';
  * Bearer-token authentication. `AUTH_MODE=jwks` verifies access tokens against the identity
  * provider's JWKS (`AUTH_JWKS_URL`) by the rules of ./access-token-rules.ts (issuer, audience,
  * asymmetric algorithms, exp, no ID tokens); `AUTH_MODE=dev` verifies HS256 tokens signed with
- * `AUTH_DEV_SECRET` and can issue them (`POST /v1/dev/tokens`).
+ * `AUTH_DEV_SECRET` and can issue them (`POST /v1/dev/tokens`), on loopback only
+ * (config/dev-auth.ts).
  */
 
 /** The signed-in caller. Structurally the domain's `Person` (domain/actor.ts). */
@@ -77,6 +79,7 @@ function toPrincipal(payload: unknown): Principal {
 /** Throws a ConfigError when `env` breaks the rules of its mode (also for an `Env` not from loadEnv). */
 export function createAuthenticator(env: Env): Authenticator {
   if (env.AUTH_MODE === 'dev') {
+    checkDevAuth(env);
     const claimOptions: JWTVerifyOptions = {
       ...(env.AUTH_ISSUER ? { issuer: env.AUTH_ISSUER } : {}),
       ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}),

@@ -53,7 +53,13 @@ export const envSchema = z.object({
   AUTH_REQUIRE_AT_JWT: bool.default(false),
   /** jwks mode: the web interface's client id at the provider; a token for that audience is its ID token. */
   AUTH_UI_CLIENT_ID: z.string().min(1).optional(),
-  AUTH_DEV_SECRET: z.string().min(16).default('local-development-only-secret'),
+  /**
+   * dev mode: the HS256 secret of dev tokens, at least 32 random characters. No default: the
+   * secret would be public. `npm start` makes one in DATA_DIR/dev-secret (config/dev-auth.ts).
+   */
+  AUTH_DEV_SECRET: z.string().min(32).optional(),
+  /** dev mode: let it listen beyond loopback (API_HOST), where anyone can mint tokens. */
+  AUTH_DEV_ALLOW_REMOTE: bool.default(false),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   /**

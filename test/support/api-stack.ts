@@ -1,4 +1,5 @@
 import { loadEnv } from '../../config/env';
+import { testDevSecret } from './dev-secret';
 import { startApi, type RunningApi } from '../../api/start-api';
 import { directory } from './fixtures';
 import { startTestStack, type TestStack } from './stack';
@@ -41,7 +42,7 @@ export function caller(baseUrl: string) {
 export async function startApiTestStack(): Promise<ApiTestStack> {
   const stack = await startTestStack();
   const env = loadEnv({
-    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
+    AUTH_MODE: 'dev', AUTH_DEV_SECRET: testDevSecret(), API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
     PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
   });
   const api = await startApi(env, { pool: stack.pool });
