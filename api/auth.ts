@@ -1,14 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTVerifyOptions } from 'jose';
 import { z } from 'zod';
-import type { Env } from '../config/env';
+import { checkDevAuth } from '../config/dev-auth';
+import { ConfigError, type Env } from '../config/env';
+import { jwksSettingProblems } from '../config/jwks-rules';
 import { roleSchema, type Role } from '../domain/vocabulary';
+import { idTokenMarker, jwksVerifyOptions } from './access-token-rules';
 import { problems, ProblemError } from './problem';
 
 /**
- * Bearer-token authentication. `AUTH_MODE=jwks` verifies tokens against the identity provider's
- * JWKS (`AUTH_JWKS_URL`, and `AUTH_ISSUER`/`AUTH_AUDIENCE` when set); `AUTH_MODE=dev` verifies
- * HS256 tokens signed with `AUTH_DEV_SECRET` and can issue them (`POST /v1/dev/tokens`).
+ * Bearer-token authentication. `AUTH_MODE=jwks` verifies access tokens against the identity
+ * provider's JWKS (`AUTH_JWKS_URL`) by the rules of ./access-token-rules.ts (issuer, audience,
+ * asymmetric algorithms, exp, no ID tokens); `AUTH_MODE=dev` verifies HS256 tokens signed with
+ * `AUTH_DEV_SECRET` and can issue them (`POST /v1/dev/tokens`), on loopback only
+ * (config/dev-auth.ts).
  */
 
 /** The signed-in caller. Structurally the domain's `Person` (domain/actor.ts). */
@@ -56,7 +61,6 @@ export interface Authenticator {
   issueDevToken?(claims: DevTokenRequest): Promise<{ token: string; expiresAt: string }>;
 }
 
-const ASYMMETRIC_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** jose failures that mean "the identity provider could not be asked", not "bad token". */
@@ -72,15 +76,16 @@ function toPrincipal(payload: unknown): Principal {
   return { sub: c.sub, role: c.role, agencyId: c.agencyId ?? null, ...(c.name !== undefined ? { name: c.name } : {}) };
 }
 
+/** Throws a ConfigError when `env` breaks the rules of its mode (also for an `Env` not from loadEnv). */
 export function createAuthenticator(env: Env): Authenticator {
-  const claimOptions: JWTVerifyOptions = {
-    ...(env.AUTH_ISSUER ? { issuer: env.AUTH_ISSUER } : {}),
-    ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}),
-    requiredClaims: ['sub', 'exp'],
-    clockTolerance: 5,
-  };
-
   if (env.AUTH_MODE === 'dev') {
+    checkDevAuth(env);
+    const claimOptions: JWTVerifyOptions = {
+      ...(env.AUTH_ISSUER ? { issuer: env.AUTH_ISSUER } : {}),
+      ...(env.AUTH_AUDIENCE ? { audience: env.AUTH_AUDIENCE } : {}),
+      requiredClaims: ['sub', 'exp'],
+      clockTolerance: env.AUTH_CLOCK_SKEW_SECONDS,
+    };
     const secret = new TextEncoder().encode(env.AUTH_DEV_SECRET);
     return {
       mode: 'dev',
@@ -113,14 +118,19 @@ export function createAuthenticator(env: Env): Authenticator {
     };
   }
 
-  if (!env.AUTH_JWKS_URL) throw new Error('AUTH_JWKS_URL is required when AUTH_MODE=jwks');
+  const invalid = jwksSettingProblems(env);
+  if (invalid.length > 0 || !env.AUTH_JWKS_URL) throw new ConfigError(`Invalid configuration:\n${invalid.map((p) => `  ${p}`).join('\n')}`);
   const jwks = createRemoteJWKSet(new URL(env.AUTH_JWKS_URL), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+  const verifyOptions = jwksVerifyOptions(env);
   return {
     mode: 'jwks',
     async verify(token) {
       if (!COMPACT_JWT.test(token)) throw problems.unauthorized('The bearer token is malformed.');
       try {
-        const { payload } = await jwtVerify(token, jwks, { ...claimOptions, algorithms: ASYMMETRIC_ALGS });
+        const { payload, protectedHeader } = await jwtVerify(token, jwks, verifyOptions);
+        if (idTokenMarker(protectedHeader, payload, env.AUTH_UI_CLIENT_ID)) {
+          throw problems.unauthorized('This is an ID token; send an access token for this API.');
+        }
         return toPrincipal(payload);
       } catch (err) {
         if (err instanceof ProblemError) throw err;

@@ -3,7 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
+import { DEV_REMOTE_WARNING } from '../config/dev-auth';
 import type { Env } from '../config/env';
+import { isLoopbackHost } from '../config/loopback';
 import { createAuthenticator, installAuth, type Authenticator } from './auth';
 import { installCachePolicy } from './cache-policy';
 import { httpLimitOptions } from './http-limits';
@@ -62,6 +64,8 @@ export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
 
   const authenticator = deps.authenticator ?? createAuthenticator(deps.env);
   installAuth(app, authenticator);
+  // Only reachable with AUTH_DEV_ALLOW_REMOTE=true (config/dev-auth.ts): say so in every start's log.
+  if (authenticator.mode === 'dev' && !isLoopbackHost(deps.env.API_HOST)) app.log.warn(DEV_REMOTE_WARNING);
   // Before the Idempotency-Key hooks: both append a preHandler to each route, in this order.
   await installRateLimit(app, deps.env);
 

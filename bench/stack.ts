@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import { readCaseFrom } from '../api/case-after-command';
 import { JourneyClient } from '../api/journey-client';
 import { startApi, type RunningApi } from '../api/start-api';
+import { newDevSecret } from '../config/dev-auth';
 import { loadEnv } from '../config/env';
 import { dataConverterFor } from '../config/payload-codec';
 import { newPayloadKeys } from '../config/payload-keys';
@@ -248,7 +249,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     process.env.PAYLOAD_KEYS ??= newPayloadKeys('bench');
     process.env.MASTER_KEYS ??= newPayloadKeys('bench-master');
     const env = loadEnv({
-      AUTH_MODE: 'dev', API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'warn',
+      AUTH_MODE: 'dev', AUTH_DEV_SECRET: newDevSecret(), API_HOST: '127.0.0.1', API_PORT: '0', LOG_LEVEL: 'warn',
       // The bench is one client opening cases as fast as the stack takes them: no limit to measure.
       RATE_LIMIT_PER_MINUTE: 'off', RATE_LIMIT_ANONYMOUS_PER_MINUTE: 'off',
       TEMPORAL_TASK_QUEUE: MAIN_QUEUE, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationToMs, isValidDuration } from '../domain/duration';
+import { ASYMMETRIC_ALGORITHMS, DEFAULT_ALGORITHMS, jwksSettingProblems } from './jwks-rules';
 
 /**
  * Every setting of every process comes from the environment, validated here once, so that a
@@ -32,10 +33,35 @@ export const envSchema = z.object({
   PG_PORT: port.default(5433),
   DATA_DIR: z.string().min(1).default('.data'),
   AUTH_MODE: z.enum(['dev', 'jwks']).default('jwks'),
+  /** jwks mode: where the provider publishes its signing keys (https:, or http: on loopback). */
   AUTH_JWKS_URL: z.url().optional(),
+  /** jwks mode, required: the `iss` every token must carry (the provider's issuer). */
   AUTH_ISSUER: z.string().min(1).optional(),
+  /** jwks mode, required: an `aud` every token must carry (this API's identifier at the provider). */
   AUTH_AUDIENCE: z.string().min(1).optional(),
-  AUTH_DEV_SECRET: z.string().min(16).default('local-development-only-secret'),
+  /** jwks mode: the JWS algorithms accepted, comma-separated; asymmetric ones only. */
+  AUTH_ALGORITHMS: z
+    .string()
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(ASYMMETRIC_ALGORITHMS, { message: `asymmetric algorithms only, of ${ASYMMETRIC_ALGORITHMS.join(', ')}` })).min(1))
+    .default(DEFAULT_ALGORITHMS),
+  /** Seconds a token's exp/nbf/iat may be off from this machine's clock. */
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /**
+   * jwks mode: accept only tokens typed `at+jwt` (RFC 9068 access tokens). Off by default: many
+   * providers (Entra ID, Okta, Keycloak) type theirs `JWT`; ID tokens are refused either way by
+   * their markers (api/access-token-rules.ts).
+   */
+  AUTH_REQUIRE_AT_JWT: bool.default(false),
+  /** jwks mode: the web interface's client id at the provider; a token for that audience is its ID token. */
+  AUTH_UI_CLIENT_ID: z.string().min(1).optional(),
+  /**
+   * dev mode: the HS256 secret of dev tokens, at least 32 random characters. No default: the
+   * secret would be public. `npm start` makes one in DATA_DIR/dev-secret (config/dev-auth.ts).
+   */
+  AUTH_DEV_SECRET: z.string().min(32).optional(),
+  /** dev mode: let it listen beyond loopback (API_HOST), where anyone can mint tokens. */
+  AUTH_DEV_ALLOW_REMOTE: bool.default(false),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt.default(40),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(100),
   /**
@@ -124,8 +150,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
-  if (env.AUTH_MODE === 'jwks' && !env.AUTH_JWKS_URL) {
-    throw new ConfigError('Invalid configuration:\n  AUTH_JWKS_URL: required when AUTH_MODE=jwks');
-  }
+  const problems = jwksSettingProblems(env);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return env;
 }

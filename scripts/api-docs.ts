@@ -7,6 +7,7 @@ import { JourneyClient } from '../api/journey-client';
 import { createMemoryIdempotencyStore } from '../api/idempotency';
 import { registerDomainRoutes } from '../api/routes';
 import { buildServer } from '../api/server';
+import { newDevSecret } from '../config/dev-auth';
 import { loadEnv } from '../config/env';
 import { newPayloadKeys } from '../config/payload-keys';
 
@@ -42,7 +43,7 @@ function fields(s: Schema | undefined): string[] {
 
 export async function apiMarkdown(): Promise<string> {
   // Nothing is called: the routes only need clients to exist to be registered.
-  const env = loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent', PAYLOAD_KEYS: newPayloadKeys('docs'), MASTER_KEYS: newPayloadKeys('docs-master') });
+  const env = loadEnv({ AUTH_MODE: 'dev', AUTH_DEV_SECRET: newDevSecret(), LOG_LEVEL: 'silent', PAYLOAD_KEYS: newPayloadKeys('docs'), MASTER_KEYS: newPayloadKeys('docs-master') });
   const pool = new Pool({ connectionString: 'postgres://127.0.0.1:1/none' });
   const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const app = await buildServer({

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { checkDevAuth } from '../config/dev-auth';
 import { ConfigError, loadEnv } from '../config/env';
 import { startApi } from '../api/start-api';
 import { migrate } from '../store/migrate';
@@ -9,6 +10,7 @@ import { runWorker } from '../worker/run-worker';
 import { startDevServer } from './dev-server';
 import { ensureUiBuilt } from './build-ui';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { localDevSecret } from './local-dev-secret';
 import { localMasterKeys, localPayloadKeys } from './local-payload-keys';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
@@ -37,6 +39,9 @@ async function main() {
   try {
     env.PAYLOAD_KEYS ??= localPayloadKeys(dataDir, say);
     env.MASTER_KEYS ??= localMasterKeys(dataDir, say);
+    if (env.AUTH_MODE === 'dev') env.AUTH_DEV_SECRET ??= localDevSecret(dataDir, say);
+    // Refused here, before Temporal and PostgreSQL start, rather than when the API is built.
+    if (checkDevAuth(env).remoteForced) say(`WARNING: API_HOST=${env.API_HOST} with AUTH_MODE=dev: anyone who reaches the API can mint a token for any role`);
     // The dev server's Web UI decodes through the API's codec endpoint, from its own origin.
     if (env.CODEC_CORS_ORIGINS.length === 0 && !env.TEMPORAL_ADDRESS) {
       env.CODEC_CORS_ORIGINS = [`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`, `http://localhost:${env.TEMPORAL_UI_PORT}`];

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { DEV_REMOTE_WARNING } from '../../config/dev-auth';
+import { ConfigError, loadEnv } from '../../config/env';
 import { bearer, buildTestServer, devToken, testEnv, type TestServer } from './harness';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -102,6 +104,32 @@ describe('AUTH_MODE=dev', () => {
   });
 });
 
+describe('AUTH_MODE=dev does not start where it could leak', () => {
+  test('without AUTH_DEV_SECRET: a ConfigError naming it', async () => {
+    const env = loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent' });
+    await expect(buildTestServer({ env })).rejects.toThrow(ConfigError);
+    await expect(buildTestServer({ env })).rejects.toThrow(/AUTH_DEV_SECRET: required/);
+  });
+
+  test('on a non-loopback API_HOST: a ConfigError naming it', async () => {
+    await expect(buildTestServer({ env: testEnv({ API_HOST: '0.0.0.0' }) })).rejects.toThrow(/API_HOST: must be a loopback address/);
+  });
+
+  test('forced with AUTH_DEV_ALLOW_REMOTE=true: starts, and the log says so loudly', async () => {
+    const forced = await buildTestServer({ env: testEnv({ API_HOST: '0.0.0.0', AUTH_DEV_ALLOW_REMOTE: 'true', LOG_LEVEL: 'info' }) });
+    const warning = forced.logs.entries.find((e) => e.msg === DEV_REMOTE_WARNING);
+    expect(warning).toMatchObject({ level: 40 });
+    expect(String(warning?.msg)).toMatch(/ANYONE WHO REACHES THIS API CAN MINT A TOKEN/);
+    await forced.app.close();
+  });
+
+  test('on loopback there is no such warning', async () => {
+    const local = await buildTestServer();
+    expect(local.logs.text).not.toContain('AUTH_DEV_ALLOW_REMOTE');
+    await local.app.close();
+  });
+});
+
 describe('AUTH_MODE=jwks', () => {
   const ISSUER = 'https://idp.test/';
   const AUDIENCE = 'glappfri-api';
@@ -186,7 +214,7 @@ describe('AUTH_MODE=jwks', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const down = await buildTestServer({
-      env: testEnv({ AUTH_MODE: 'jwks', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, LOG_LEVEL: 'info' }),
+      env: testEnv({ AUTH_MODE: 'jwks', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks.json`, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, LOG_LEVEL: 'info' }),
     });
     const token = await sign({ role: 'supervisor', agencyId: 'kvv-gbg' });
     const res = await down.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) });

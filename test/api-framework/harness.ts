@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import { newDevSecret } from '../../config/dev-auth';
 import { loadEnv, type Env } from '../../config/env';
 import { requireRole } from '../../api/auth';
 import { createMemoryIdempotencyStore } from '../../api/idempotency';
@@ -12,8 +13,11 @@ import { buildServer, type ApiApp, type ApiDeps } from '../../api/server';
 
 export const okChecks: ReadinessChecks = { temporal: async () => undefined, postgres: async () => undefined };
 
+/** This process's dev secret: random, like every secret outside `npm start`'s DATA_DIR. */
+const DEV_SECRET = newDevSecret();
+
 export function testEnv(overrides: Record<string, string> = {}): Env {
-  return loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent', AUTH_DEV_SECRET: 'test-secret-for-the-api-framework', ...overrides });
+  return loadEnv({ AUTH_MODE: 'dev', LOG_LEVEL: 'silent', AUTH_DEV_SECRET: DEV_SECRET, ...overrides });
 }
 
 /** Log lines captured from the server's pino logger. */

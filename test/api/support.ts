@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { loadEnv, type Env } from '../../config/env';
+import { testDevSecret } from '../support/dev-secret';
 import { dataConverterFor } from '../../config/payload-codec';
 import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
@@ -194,7 +195,7 @@ export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, le
   const env = loadEnv({
     ...TEST_RATE_LIMITS,
     ...extraEnv,
-    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
+    AUTH_MODE: 'dev', AUTH_DEV_SECRET: testDevSecret(), API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
     PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
   });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });

@@ -1,4 +1,5 @@
 import { loadEnv } from '../../config/env';
+import { testDevSecret } from './dev-secret';
 import { startApi, type RunningApi } from '../../api/start-api';
 import { directory } from './fixtures';
 import { startTestStack, type TestStack } from './stack';
@@ -50,7 +51,7 @@ export const TEST_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_A
 export async function startApiTestStack(extraEnv: Record<string, string> = {}): Promise<ApiTestStack> {
   const stack = await startTestStack();
   const env = loadEnv({
-    AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue, ...TEST_RATE_LIMITS,
+    AUTH_MODE: 'dev', AUTH_DEV_SECRET: testDevSecret(), API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue, ...TEST_RATE_LIMITS,
     PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
     ...extraEnv,
   });

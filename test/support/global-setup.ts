@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../../scripts/embedded-postgres';
 import { newPayloadKeys } from '../../config/payload-keys';
+import { testDevSecret } from './dev-secret';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { freePort } from '../../scripts/free-port';
 
@@ -30,6 +31,8 @@ export default async function globalSetup(): Promise<void> {
   // One housekeeping schedule per test file's worker would wake at every full hour for nothing;
   // the files that test housekeeping start their worker with a schedule of their own.
   process.env.HOUSEKEEPING_INTERVAL ??= 'off';
+  // Dev tokens of the run are signed with this random secret (AUTH_DEV_SECRET has no default).
+  testDevSecret();
   const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
   globalThis.__TEST_SERVICES__ = services;
   const [temporal, pg] = await Promise.all([
