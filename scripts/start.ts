@@ -12,6 +12,7 @@ import { ensureUiBuilt } from './build-ui';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { localDevSecret } from './local-dev-secret';
 import { localMasterKeys, localPayloadKeys } from './local-payload-keys';
+import { claimStackLock, portInUse } from './stack-lock';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
 const say = (line: string) => console.error(`[start] ${line}`);
@@ -51,7 +52,25 @@ async function main() {
     say(err.message);
     process.exit(1);
   }
-  const stops: (() => Promise<void>)[] = [];
+  const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+  const lock = claimStackLock(dataDir, apiUrl);
+  if (!lock.claimed) {
+    say(`the local stack is already running (pid ${lock.pid}, ${lock.apiUrl}); stop it with Ctrl-C where it runs, or use another DATA_DIR and ports`);
+    process.exit(1);
+  }
+  const taken = [
+    ['API_PORT', env.API_PORT],
+    ...(env.TEMPORAL_ADDRESS ? [] : [['TEMPORAL_DEV_PORT', env.TEMPORAL_DEV_PORT], ['TEMPORAL_UI_PORT', env.TEMPORAL_UI_PORT]]),
+    ...(env.DATABASE_URL ? [] : [['PG_PORT', env.PG_PORT]]),
+  ] as [string, number][];
+  for (const [name, port] of taken) {
+    if (await portInUse(port)) {
+      lock.release();
+      say(`port ${port} (${name}) is already in use by another program; stop it or set ${name} to a free port`);
+      process.exit(1);
+    }
+  }
+  const stops: (() => Promise<void>)[] = [async () => lock.release()];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
