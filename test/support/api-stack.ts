@@ -42,7 +42,7 @@ export async function startApiTestStack(): Promise<ApiTestStack> {
   const stack = await startTestStack();
   const env = loadEnv({
     AUTH_MODE: 'dev', API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue,
-    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
+    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
   });
   const api = await startApi(env, { pool: stack.pool });
   const call = caller(api.url);

@@ -30,6 +30,9 @@ export default async function globalSetup(): Promise<void> {
   // One housekeeping schedule per test file's worker would wake at every full hour for nothing;
   // the files that test housekeeping start their worker with a schedule of their own.
   process.env.HOUSEKEEPING_INTERVAL ??= 'off';
+  // The tests' webhook receivers listen on 127.0.0.1, which the product refuses unless told that
+  // receivers are inside the network (test/delivery/webhook-targets.test.ts turns it off again).
+  process.env.WEBHOOK_ALLOW_PRIVATE ??= 'true';
   const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
   globalThis.__TEST_SERVICES__ = services;
   const [temporal, pg] = await Promise.all([
