@@ -118,6 +118,13 @@ export const envSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Alert delivery (activities/delivery): e-mail is off without SMTP_HOST; webhooks need nothing here.
+  /**
+   * Lets webhooks target private addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10) and
+   * loopback: for an agency network whose receivers are not on the internet. Off, only public
+   * addresses are accepted (activities/delivery/target-guard.ts); link-local (the cloud metadata
+   * service) is refused either way.
+   */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: port.optional(),
   SMTP_SECURE: bool.default(false),

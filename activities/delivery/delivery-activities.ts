@@ -13,6 +13,7 @@ import {
 } from './payload';
 import type { DeliverySettings } from './settings';
 import { deliveryIdOf } from './signature';
+import { TargetRefused } from './target-guard';
 import { postWebhook, WebhookFailed } from './webhook';
 
 export interface DeliveryDeps {
@@ -158,6 +159,7 @@ export function createDelivery(deps: DeliveryDeps): DeliveryModule {
           await postWebhook({
             url: channel.target, secret: channel.secret ?? '', deliveryId, eventType: d.eventType,
             body: JSON.stringify(payload), attempt, timeoutMs: settings.webhookTimeoutMs,
+            rules: settings.webhookTargets, ...(settings.lookup ? { lookup: settings.lookup } : {}),
           });
         } else {
           if (!mailer) {
@@ -167,6 +169,13 @@ export function createDelivery(deps: DeliveryDeps): DeliveryModule {
           await mailer.send({ to: channel.target, deliveryId, eventType: d.eventType, ...renderEmail(payload) });
         }
       } catch (err) {
+        if (err instanceof TargetRefused) {
+          // Not retried: the same rules would refuse again, and the administrator sees why at once.
+          await recordAttempt(pool, deliveryId, { ok: false, error: err.message });
+          await finishDelivery(pool, deliveryId, 'cancelled', err.message);
+          log.warn('delivery refused: the target is not allowed', { deliveryId, refusal: err.refusal });
+          return 'cancelled';
+        }
         const reason = err instanceof WebhookFailed
           ? err.message
           : describeSmtpError(err, [channel.secret ?? undefined, settings.smtp?.password, settings.smtp?.user]);

@@ -1,4 +1,5 @@
 import { ConfigError, envSchema } from '../../config/env';
+import { webhookTargetRules, type HostLookup, type WebhookTargetRules } from './target-guard';
 
 export interface SmtpSettings {
   host: string;
@@ -18,11 +19,15 @@ export interface DeliverySettings {
   digestInterval: string;
   /** How long a webhook receiver may take to answer one attempt. */
   webhookTimeoutMs: number;
+  /** Which webhook targets may be sent to (https outside dev mode, WEBHOOK_ALLOW_PRIVATE). */
+  webhookTargets: WebhookTargetRules;
+  /** Resolves webhook hosts before they are checked; the system resolver when absent (tests inject one). */
+  lookup?: HostLookup;
 }
 
 const deliveryEnvSchema = envSchema.pick({
   PUBLIC_BASE_URL: true, API_PORT: true, SMTP_HOST: true, SMTP_PORT: true, SMTP_SECURE: true, SMTP_USER: true,
-  SMTP_PASSWORD: true, SMTP_FROM: true, DIGEST_INTERVAL: true,
+  SMTP_PASSWORD: true, SMTP_FROM: true, DIGEST_INTERVAL: true, AUTH_MODE: true, WEBHOOK_ALLOW_PRIVATE: true,
 });
 
 /** The delivery part of the environment (config/env.ts validates the same variables at start-up). */
@@ -48,5 +53,6 @@ export function deliverySettingsFromEnv(source: NodeJS.ProcessEnv = process.env)
       : null,
     digestInterval: env.DIGEST_INTERVAL.trim(),
     webhookTimeoutMs: 10_000,
+    webhookTargets: webhookTargetRules(env),
   };
 }

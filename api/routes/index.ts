@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { webhookTargetRules } from '../../activities/delivery/target-guard';
 import { CaseKeys } from '../../store/case-keys';
 import type { ApiApp } from '../server';
 import type { JourneyClient } from '../journey-client';
@@ -28,6 +29,6 @@ export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; jou
   await app.register(taskRoutes, { pool: deps.pool });
   await app.register(alertRoutes, deps);
   await app.register(metricsSummaryRoutes, { pool: deps.pool });
-  await app.register(subscriptionRoutes, { pool: deps.pool });
+  await app.register(subscriptionRoutes, { pool: deps.pool, webhookTargets: webhookTargetRules(app.deps.env) });
   await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS, corsOrigins: app.deps.env.CODEC_CORS_ORIGINS });
 }

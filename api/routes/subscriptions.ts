@@ -6,6 +6,7 @@ import {
   agencyExists, deliverySchema, getSubscriptions, listDeliveries, MissingSecret, replaceSubscriptions, subscriptionsBodySchema,
   subscriptionsSchema,
 } from '../../store/subscriptions';
+import { REFUSAL_TEXT, urlRefusal, type WebhookTargetRules } from '../../activities/delivery/target-guard';
 import { requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
@@ -18,7 +19,7 @@ const params = z.object({ agencyId: agencyIdSchema });
  * Where an agency's alerts, reminders and digests are delivered (webhooks, e-mail): the system
  * owner's. Secrets go in and never come out; the response shows their last four characters.
  */
-export const subscriptionRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { pool }) => {
+export const subscriptionRoutes: FastifyPluginAsyncZod<{ pool: Pool; webhookTargets: WebhookTargetRules }> = async (app, { pool, webhookTargets }) => {
   const admin = requireRole('admin');
 
   const knownAgency = async (agencyId: string) => {
@@ -37,6 +38,13 @@ export const subscriptionRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (
     },
   }, async (request) => {
     const { agencyId } = request.params;
+    // What the URL alone shows is refused here, before anything is stored or sent; names are
+    // resolved and checked again at every delivery (activities/delivery/target-guard.ts).
+    const refused = request.body.webhooks.flatMap((w, i) => {
+      const refusal = urlRefusal(w.url, webhookTargets);
+      return refusal ? [{ path: `webhooks.${i}.url`, message: REFUSAL_TEXT[refusal] }] : [];
+    });
+    if (refused.length > 0) throw problems.badRequest('A webhook target is not allowed.', refused);
     await knownAgency(agencyId);
     try {
       return await orUnavailable(() => replaceSubscriptions(pool, agencyId, request.body));

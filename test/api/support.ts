@@ -196,7 +196,7 @@ export async function startApiWithLogs(s: ApiTestStack, logs: LogDestination, le
     ...TEST_RATE_LIMITS,
     ...extraEnv,
     AUTH_MODE: 'dev', AUTH_DEV_SECRET: testDevSecret(), API_PORT: '0', LOG_LEVEL: level, TEMPORAL_TASK_QUEUE: s.taskQueue,
-    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
+    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: s.databaseUrl,
   });
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });

@@ -52,7 +52,7 @@ export async function startApiTestStack(extraEnv: Record<string, string> = {}): 
   const stack = await startTestStack();
   const env = loadEnv({
     AUTH_MODE: 'dev', AUTH_DEV_SECRET: testDevSecret(), API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue, ...TEST_RATE_LIMITS,
-    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
+    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS, MASTER_KEYS: process.env.MASTER_KEYS, WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE, TEMPORAL_ADDRESS: process.env.TEST_TEMPORAL_ADDRESS, DATABASE_URL: stack.databaseUrl,
     ...extraEnv,
   });
   const api = await startApi(env, { pool: stack.pool });

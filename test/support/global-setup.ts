@@ -33,6 +33,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.HOUSEKEEPING_INTERVAL ??= 'off';
   // Dev tokens of the run are signed with this random secret (AUTH_DEV_SECRET has no default).
   testDevSecret();
+  // The tests' webhook receivers listen on 127.0.0.1, which the product refuses unless told that
+  // receivers are inside the network (test/delivery/webhook-targets.test.ts turns it off again).
+  process.env.WEBHOOK_ALLOW_PRIVATE ??= 'true';
   const services: NonNullable<typeof globalThis.__TEST_SERVICES__> = {};
   globalThis.__TEST_SERVICES__ = services;
   const [temporal, pg] = await Promise.all([

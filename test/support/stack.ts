@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type Workfl
 import type { Pool } from 'pg';
 import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
+import { deliverySettingsFromEnv } from '../../activities/delivery/settings';
 import type { Notification } from '../../activities/types';
 import { createWorker, WORKFLOWS_PATH, type WorkerConfig } from '../../worker/create-worker';
 import { dataConverterFor } from '../../config/payload-codec';
@@ -30,8 +31,11 @@ export interface TestStack {
   databaseUrl: string;
   taskQueue: string;
   delivered: Notification[];
-  /** The real worker; `patchActivationCallback` can hold patches back (the code as it was before them), `dataConverter` other keys. */
-  startWorker(opts?: Partial<Pick<WorkerConfig, 'patchActivationCallback' | 'dataConverter' | 'housekeeping'>>): Promise<void>;
+  /**
+   * The real worker; `patchActivationCallback` can hold patches back (the code as it was before
+   * them), `dataConverter` other keys, `delivery` other delivery settings (a webhook resolver).
+   */
+  startWorker(opts?: Partial<Pick<WorkerConfig, 'patchActivationCallback' | 'dataConverter' | 'housekeeping' | 'delivery'>>): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,6 +70,8 @@ export async function startTestStack(): Promise<TestStack> {
     async startWorker(opts = {}) {
       worker = await createWorker({
         dataConverter,
+        // Dev mode, as the API test stack's: webhooks to the tests' http receivers are allowed.
+        delivery: deliverySettingsFromEnv({ ...process.env, AUTH_MODE: 'dev' }),
         ...opts,
         connection: native, namespace: 'default', taskQueue, pool: db.pool,
         workflowBundle: await workflowBundle(),
