@@ -148,15 +148,23 @@ export type Env = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {}
 
-/** Parses the environment; the error names each offending variable and never echoes its value. */
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * The variables `schema` (envSchema or a part of it) names, parsed; an empty value counts as
+ * unset. The error names each offending variable and never echoes its value.
+ */
+export function parseEnvWith<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+/** Parses the environment; the error names each offending variable and never echoes its value. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const env = parseEnvWith(envSchema, source);
   const problems = jwksSettingProblems(env);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return env;

@@ -1,4 +1,4 @@
-import { ConfigError, envSchema } from '../../config/env';
+import { envSchema, parseEnvWith } from '../../config/env';
 import { webhookTargetRules, type HostLookup, type WebhookTargetRules } from './target-guard';
 
 export interface SmtpSettings {
@@ -32,13 +32,7 @@ const deliveryEnvSchema = envSchema.pick({
 
 /** The delivery part of the environment (config/env.ts validates the same variables at start-up). */
 export function deliverySettingsFromEnv(source: NodeJS.ProcessEnv = process.env): DeliverySettings {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
-  const parsed = deliveryEnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
+  const env = parseEnvWith(deliveryEnvSchema, source);
   return {
     publicBaseUrl: (env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.API_PORT || 8080}`).replace(/\/+$/, ''),
     smtp: env.SMTP_HOST

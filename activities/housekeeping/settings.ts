@@ -1,4 +1,4 @@
-import { ConfigError, envSchema, type Env } from '../../config/env';
+import { envSchema, parseEnvWith, type Env } from '../../config/env';
 
 export interface HousekeepingSettings {
   /** CASE_RETENTION: how long after closing a client's data is kept, or `off`. */
@@ -17,11 +17,5 @@ export function housekeepingSettings(env: Pick<Env, 'CASE_RETENTION' | 'IDEMPOTE
 
 /** The housekeeping part of the environment (config/env.ts validates the same variables at start-up). */
 export function housekeepingSettingsFromEnv(source: NodeJS.ProcessEnv = process.env): HousekeepingSettings {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
-  const parsed = housekeepingEnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
-  }
-  return housekeepingSettings(parsed.data);
+  return housekeepingSettings(parseEnvWith(housekeepingEnvSchema, source));
 }

@@ -3,9 +3,10 @@ import type { caseExportSchema } from '../../../api/schemas/export';
 import { Loading, Notice, Page } from '../components/ui';
 import { useApp } from '../app-context';
 import { formatDate, formatPrecise } from '../format';
-import { ALERT_STATUSES, AREAS, EVENT_TYPES, GAP_KINDS, INTERVENTION_STATUSES, PHASES, READ_KINDS, ROLES, label } from '../labels';
+import { ALERT_STATUSES, AREAS, EVENT_TYPES, GAP_KINDS, INTERVENTION_STATUSES, PHASES, label } from '../labels';
 import { Link } from '../router';
 import { useApi } from '../use-api';
+import { AccessLogTable } from '../components/access-log-table';
 
 type CaseExport = z.infer<typeof caseExportSchema>;
 
@@ -158,23 +159,7 @@ export function CaseExportPage({ caseId }: { caseId: string }) {
       </section>
       <section class="panel" aria-labelledby="utdrag-logg">
         <h2 id="utdrag-logg">Vem har läst uppgifterna</h2>
-        <table>
-          <caption>Loggutdrag, senaste först ({d.accessLog.length} läsningar)</caption>
-          <thead>
-            <tr><th scope="col">Tid</th><th scope="col">Användare</th><th scope="col">Roll</th><th scope="col">Myndighet</th><th scope="col">Vad</th></tr>
-          </thead>
-          <tbody>
-            {d.accessLog.map((e, n) => (
-              <tr key={n}>
-                <td>{formatPrecise(e.at)}</td>
-                <td>{e.sub}</td>
-                <td>{label(ROLES, e.role)}</td>
-                <td>{agencyName(e.agencyId)}</td>
-                <td>{READ_KINDS[e.what] ?? e.what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <AccessLogTable entries={d.accessLog} caption={`Loggutdrag, senaste först (${d.accessLog.length} läsningar)`} />
       </section>
       <section class="panel" aria-labelledby="utdrag-lagring">
         <h2 id="utdrag-lagring">Var uppgifterna finns och hur de skyddas</h2>

@@ -5,12 +5,13 @@ import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, Time } from '../components/ui';
 import { formatDate, formatDateTime } from '../format';
 import {
-  AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, READ_KINDS, RISK_LEVELS, ROLES,
+  AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, RISK_LEVELS,
   label,
 } from '../labels';
 import { Link } from '../router';
 import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
 import { useApi } from '../use-api';
+import { AccessLogTable } from '../components/access-log-table';
 import { ClientRights } from './client-rights';
 import {
   AddInterventionForm, ConsentForm, InterventionActions, NeedsForm, ReleaseDateForm, ResponsibilityForm, TransitionForm, type CaseActionProps,
@@ -456,33 +457,10 @@ export function CasePage({ caseId }: { caseId: string }) {
         <Section id="rubrik-atkomstlogg" title="Vem har läst uppgifterna">
           {accessLog.error ? <Notice kind="error">{accessLog.error.message}</Notice> : null}
           {accessLog.data ? (
-            <div class="table-wrap">
-              <table class="access-log">
-                <caption>Loggutdrag för klienten, senaste först ({accessLog.data.items.length} läsningar). Klienten har rätt att få detta utdrag.</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Tid</th>
-                    <th scope="col">Användare</th>
-                    <th scope="col">Roll</th>
-                    <th scope="col">Myndighet</th>
-                    <th scope="col">Vad</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {accessLog.data.items.map((e, n) => (
-                    <tr key={n}>
-                      <td>
-                        <Time iso={e.at} precise />
-                      </td>
-                      <td>{e.sub}</td>
-                      <td>{label(ROLES, e.role)}</td>
-                      <td>{agencyName(e.agencyId)}</td>
-                      <td>{READ_KINDS[e.what] ?? e.what}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <AccessLogTable
+              entries={accessLog.data.items}
+              caption={`Loggutdrag för klienten, senaste först (${accessLog.data.items.length} läsningar). Klienten har rätt att få detta utdrag.`}
+            />
           ) : (
             <Loading what="Hämtar loggutdraget" />
           )}
