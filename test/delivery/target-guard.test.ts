@@ -136,7 +136,7 @@ test('failures are told in a few words that name no address', async () => {
 });
 
 test('outside dev mode the API refuses an http webhook with 400 naming the field', async () => {
-  const env = testEnv({ AUTH_MODE: 'jwks', AUTH_JWKS_URL: 'https://idp.example.se/jwks.json' });
+  const env = testEnv({ AUTH_MODE: 'jwks', AUTH_JWKS_URL: 'https://idp.example.se/jwks.json', AUTH_ISSUER: 'https://idp.example.se', AUTH_AUDIENCE: 'glappfri-api' });
   const { app } = await buildTestServer({
     env,
     authenticator: { mode: 'jwks', verify: async () => ({ sub: 'admin', role: 'admin', agencyId: null }) },
