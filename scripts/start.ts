@@ -70,7 +70,9 @@ async function main() {
       process.exit(1);
     }
   }
-  const stops: (() => Promise<void>)[] = [async () => lock.release()];
+  // On every way out (Ctrl-C, a failed start, a crash): the next start must not think it runs.
+  process.on('exit', () => lock.release());
+  const stops: (() => Promise<void>)[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
     if (stopping) return;
