@@ -6,6 +6,7 @@ import type { CaseKeys } from './case-keys';
 import { ConcurrencyConflict, appendToStream, readStream, streamVersion, type EventMetadata, type Queryable } from './event-store';
 import { advanceLiveCheckpoint, timelineTime, toDomainEvent, writeCase } from './projections';
 import { SEALED_V1, openEvents } from './sealed-events';
+import { inTransaction } from './transaction';
 
 export interface ErasureRequest {
   reason: ErasureReason;
@@ -66,17 +67,7 @@ export async function eraseCaseData(pool: Pool, keys: CaseKeys, caseId: string, 
     const [last] = await readStream(pool, caseId, version);
     if (last?.type === 'CaseErased') {
       // An erasure whose transaction committed: make sure nothing was written around it since.
-      const tx = await pool.connect();
-      try {
-        await tx.query('BEGIN');
-        await shredAndRebuild(tx, keys, caseId);
-        await tx.query('COMMIT');
-      } catch (err) {
-        await tx.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        tx.release();
-      }
+      await inTransaction(pool, (tx) => shredAndRebuild(tx, keys, caseId));
       return 'already-erased';
     }
     const metadata: EventMetadata = { actor: req.requestedBy.startsWith('system:') ? { system: req.requestedBy.slice(7) } : { sub: req.requestedBy, role: 'coordinator' }, sealed: SEALED_V1 };

@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { agencyIdSchema } from '../domain/vocabulary';
 import type { Queryable } from './event-store';
+import { inTransaction } from './transaction';
 
 /*
  * Agencies' delivery subscriptions (webhooks and e-mail) and the record of every delivery.
@@ -141,9 +142,7 @@ export async function agencyExists(db: Queryable, agencyId: string): Promise<boo
 
 /** Replaces the agency's channels with `body`, in one transaction; returns what is stored. */
 export async function replaceSubscriptions(pool: Pool, agencyId: string, body: SubscriptionsBody): Promise<Subscriptions> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
+  await inTransaction(pool, async (tx) => {
     const existing = await tx.query<{ channel_id: string; secret: string | null }>(
       'SELECT channel_id, secret FROM subscription_channels WHERE agency_id = $1 FOR UPDATE',
       [agencyId],
@@ -173,13 +172,7 @@ export async function replaceSubscriptions(pool: Pool, agencyId: string, body: S
         [r.channel_id, agencyId, r.kind, r.target, r.secret, r.levels, r.reminders, r.digest, r.position],
       );
     }
-    await tx.query('COMMIT');
-  } catch (err) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    tx.release();
-  }
+  });
   return getSubscriptions(pool, agencyId);
 }
 
