@@ -46,8 +46,11 @@ export class CaseKeys {
        SELECT * FROM made UNION ALL SELECT case_id, master_key_id, wrapped FROM case_keys WHERE case_id = $1`,
       [caseId, wrapping.id, fresh],
     );
-    const row = res.rows[0];
-    if (!row?.wrapped) throw new CaseErasedError(caseId);
+    // A concurrent first use inserted the row after this statement's snapshot was taken (ON
+    // CONFLICT then returns nothing and the SELECT cannot see it yet): read it again.
+    const row = res.rows[0] ?? (await db.query<KeyRow>('SELECT case_id, master_key_id, wrapped FROM case_keys WHERE case_id = $1', [caseId])).rows[0];
+    if (!row) throw new Error(`the key of case ${caseId} could not be made`);
+    if (!row.wrapped) throw new CaseErasedError(caseId);
     return this.unwrap(row);
   }
 

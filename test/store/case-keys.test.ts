@@ -66,6 +66,12 @@ test('a master key rotates: the old one still unwraps, rewrap moves every key to
   expect(raw).not.toContain(k1.toString('hex'));
 });
 
+test('first uses racing each other all get the same key, none is taken for an erased case', async () => {
+  const keys = CaseKeys.of(oldRing);
+  const got = await Promise.all(Array.from({ length: 20 }, () => keys.forWriting(db.pool, 'case-race')));
+  expect(new Set(got.map((k) => k.toString('hex'))).size).toBe(1);
+});
+
 test('a shredded key is gone for reading and refuses writing', async () => {
   const keys = CaseKeys.of(oldRing);
   await keys.forWriting(db.pool, 'case-shred');
