@@ -149,7 +149,8 @@ export type AuthHook = ((request: FastifyRequest, reply: FastifyReply) => Promis
   readonly [AUTH_REQUIREMENT]: readonly Role[];
 };
 
-function bearerToken(request: FastifyRequest): string | null {
+/** The request's bearer token, or null. */
+export function bearerToken(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return null;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);

@@ -112,6 +112,11 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: perMinute.default(600),
   /** Requests a minute from one client address without a valid token (dev tokens, /docs…). */
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute.default(60),
+  /**
+   * Alert streams (`GET /v1/alerts/stream`) one person may hold open in one API process: a
+   * dashboard or two, a few tabs. Past it, 429.
+   */
+  ALERT_STREAMS_PER_USER: positiveInt.default(5),
   /** Serves `/metrics` on this port only (not on API_PORT) when set; 0 picks a free one (tests). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Where the separate metrics port listens: loopback unless the scraper needs more. */

@@ -69,3 +69,37 @@ export async function accessLog(db: Queryable, caseId: string, limit = 1000): Pr
     what: row.what ?? `${row.method} ${row.route}`,
   }));
 }
+
+/** One reader and one case, as in a batch of {@link recordReadsOfMany}. */
+export interface BatchedRead {
+  userId: string;
+  role: string;
+  agencyId: string | null;
+  caseId: string;
+}
+
+/**
+ * Reads of several people at once, in one statement: one poll of the shared alert feed shows a
+ * change to every open stream of the agency, and writes one row per reader and case.
+ */
+export async function recordReadsOfMany(
+  db: Queryable,
+  reads: readonly BatchedRead[],
+  common: { route: string; method: string; status: number; what: string },
+): Promise<void> {
+  if (reads.length === 0) return;
+  await db.query(
+    `INSERT INTO audit_reads (at, user_id, role, agency_id, case_id, route, method, status, what)
+     SELECT now(), u, r, a, c, $5, $6, $7, $8 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(u, r, a, c)`,
+    [
+      reads.map((x) => x.userId),
+      reads.map((x) => x.role),
+      reads.map((x) => x.agencyId),
+      reads.map((x) => x.caseId),
+      common.route,
+      common.method.toUpperCase(),
+      common.status,
+      common.what,
+    ],
+  );
+}

@@ -62,7 +62,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
 
 export type AlertFilter = 'open' | 'acknowledged' | 'resolved' | 'all';
 
-function alertRow(a: Record<string, unknown>) {
+export function alertRow(a: Record<string, unknown>) {
   const iso = (d: unknown) => (d ? (d as Date).toISOString() : undefined);
   return {
     alertId: a.alert_id as string,
@@ -121,19 +121,19 @@ export async function alertChangesSince(db: Queryable, agencyId: string, afterSe
       WHERE c.agency_id = $1 AND c.seq > $2 AND ${SUPERVISOR_SEES_CASE} ORDER BY c.seq LIMIT $3`,
     [agencyId, afterSeq, limit],
   );
-  return r.rows.map((row) => {
-    const status = row.change_status as string;
-    const { acknowledgedAt, resolvedAt, ...alert } = alertRow(row);
-    return {
-      seq: Number(row.seq),
-      alert: {
-        ...alert,
-        status,
-        ...(acknowledgedAt && status !== 'open' ? { acknowledgedAt } : {}),
-        ...(resolvedAt && status === 'resolved' ? { resolvedAt } : {}),
-      },
-    };
-  });
+  return r.rows.map((row) => ({ seq: Number(row.seq), alert: alertAsChanged(row) }));
+}
+
+/** The alert as one change left it (the alerts row holds its latest state): for the stream. */
+export function alertAsChanged(row: Record<string, unknown>) {
+  const status = row.change_status as string;
+  const { acknowledgedAt, resolvedAt, ...alert } = alertRow(row);
+  return {
+    ...alert,
+    status,
+    ...(acknowledgedAt && status !== 'open' ? { acknowledgedAt } : {}),
+    ...(resolvedAt && status === 'resolved' ? { resolvedAt } : {}),
+  };
 }
 
 export interface CaseListFilter {

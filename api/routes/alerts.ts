@@ -1,22 +1,26 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { decodeJwt } from 'jose';
 import type { Pool } from 'pg';
 import type { CaseKeys } from '../../store/case-keys';
 import { z } from 'zod';
-import { alertChangesSince, findAlert, listAlerts } from '../../store/read-models';
-import { principalOf, requireRole } from '../auth';
+import { findAlert, listAlerts } from '../../store/read-models';
+import { bearerToken, principalOf, requireRole } from '../auth';
+import { AlertFeed } from '../alert-feed';
+import { StreamSlots } from '../stream-slots';
 import { orUnavailable, runCommand, visibleCase } from '../case-service';
 import type { JourneyClient } from '../journey-client';
 import { problemResponses } from '../openapi';
-import { problems } from '../problem';
+import { ProblemError, problems } from '../problem';
 import { auditRead } from '../read-audit';
-import { recordReads } from '../../store/audit-log';
 import { alertSchema, items } from '../schemas/views';
 
-const STREAM_POLL_MS = 500;
+const STREAM_POLL_MS = 250;
+const STREAM_RETRY_MS = 2000;
 const HEARTBEAT_MS = 15_000;
 
 /** Supervisors' alerts: addressed to their agency; acknowledged by a person; resolved by the case. */
-export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyClient; keys: CaseKeys }> = async (app, deps) => {
+export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyClient; keys: CaseKeys; streamsPerUser: number }> = async (app, deps) => {
   const supervisor = requireRole('supervisor');
 
   app.get('/v1/alerts', {
@@ -54,65 +58,78 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     return (await findAlert(deps.pool, alert.alertId)) as z.infer<typeof alertSchema>;
   });
 
+  const feed = new AlertFeed(deps.pool, {
+    pollMs: STREAM_POLL_MS,
+    heartbeatMs: HEARTBEAT_MS,
+    ...(app.hasDecorator('metricsRegistry') ? { registry: app.metricsRegistry } : {}),
+  });
+  app.addHook('onClose', async () => feed.stop());
+  const slots = new StreamSlots(deps.streamsPerUser);
+
   /**
    * Server-sent events: one per alert raised or changed, each with its sequence number as id, so
-   * a reconnecting dashboard sends Last-Event-ID and misses nothing in between.
+   * a reconnecting dashboard sends Last-Event-ID and misses nothing in between. All streams of
+   * the process share one poller (../alert-feed.ts). A stream ends when its token expires, with
+   * an `expired` event first: the client reconnects with a fresh token and its Last-Event-ID.
    */
   app.get('/v1/alerts/stream', {
     onRequest: supervisor,
     config: { audit: true },
     schema: {
-      tags: ['alerts'], summary: 'Live alerts (text/event-stream); resumes from Last-Event-ID',
+      tags: ['alerts'], summary: 'Live alerts (text/event-stream); resumes from Last-Event-ID; ends when the token expires',
       querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
       produces: ['text/event-stream'],
+      response: { ...problemResponses(401, 403, 429, 503) },
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
+    const expiresAt = tokenExpiry(request);
     const header = request.headers['last-event-id'];
     let after = Number.parseInt(typeof header === 'string' ? header : '', 10);
-    if (!Number.isFinite(after)) after = request.query.after ?? Number.MAX_SAFE_INTEGER;
-    if (after === Number.MAX_SAFE_INTEGER) {
-      // A fresh subscriber starts from now: the list endpoint gives the backlog.
-      const r = await orUnavailable(() => deps.pool.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM alert_changes'));
-      after = Number(r.rows[0]?.seq ?? 0);
+    if (!Number.isFinite(after) || after < 0) after = request.query.after ?? -1;
+    // A fresh subscriber starts from now: the list endpoint gives the backlog.
+    const position = await orUnavailable(() => feed.position());
+    if (after < 0) after = position;
+    const release = slots.take(principal.sub);
+    if (!release) {
+      throw new ProblemError(429, 'Too Many Requests', `At most ${deps.streamsPerUser} alert streams may be open at once for one person; close one first.`, undefined, {
+        headers: { 'retry-after': String(Math.ceil(STREAM_RETRY_MS / 1000)) },
+      });
     }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(`retry: 2000\n\n`);
-    let closed = false;
-    let lastBeat = Date.now();
-    request.raw.on('close', () => {
-      closed = true;
-    });
-    // Rows for refused or failed requests come from the route's audit hook; this one logs per event.
+    res.write(`retry: ${STREAM_RETRY_MS}\n\n`);
+    // Rows for refused or failed requests come from the route's audit hook; the feed logs per event.
     request.auditWritten = true;
-    while (!closed) {
-      try {
-        // Only alerts of clients the agency still sees (coordinating, or consent): a withdrawal
-        // ends the stream's events for that case on the next poll.
-        const changes = await alertChangesSince(deps.pool, principal.agencyId ?? '', after);
-        if (changes.length > 0) {
-          // Logged before they are sent; if the log cannot be written nothing is sent and the
-          // same events are tried again on the next poll.
-          await recordReads(deps.pool, {
-            userId: principal.sub, role: principal.role, agencyId: principal.agencyId, caseIds: changes.map((c) => c.alert.caseId),
-            route: '/v1/alerts/stream', method: 'GET', status: 200, what: 'alert-stream',
-          });
-        }
-        for (const c of changes) {
-          res.write(`id: ${c.seq}\nevent: alert\ndata: ${JSON.stringify(c.alert)}\n\n`);
-          after = c.seq;
-        }
-        if (Date.now() - lastBeat > HEARTBEAT_MS) {
-          res.write(`: heartbeat\n\n`);
-          lastBeat = Date.now();
-        }
-      } catch {
-        // The database is away for a moment: the client keeps its place and we try again.
-      }
-      await new Promise((r) => setTimeout(r, STREAM_POLL_MS));
+    const unsubscribe = feed.subscribe({
+      reader: { sub: principal.sub, role: principal.role, agencyId: principal.agencyId ?? '' },
+      after,
+      send: (seq, alert) => res.write(`id: ${seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`),
+      heartbeat: () => res.write(`: heartbeat\n\n`),
+    });
+    let expiry: NodeJS.Timeout | null = null;
+    const end = () => {
+      if (expiry) clearTimeout(expiry);
+      unsubscribe();
+      release();
+    };
+    request.raw.on('close', end);
+    if (expiresAt !== null) {
+      // setTimeout holds at most 2^31-1 ms (24.8 days); a token longer-lived than that is cut there.
+      expiry = setTimeout(() => {
+        res.write(`event: expired\ndata: {}\n\n`);
+        res.end();
+        end();
+      }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
     }
-    res.end();
   });
 };
+
+/** When the verified bearer token expires (ms since the epoch), or null when it has no `exp`. */
+function tokenExpiry(request: FastifyRequest): number | null {
+  const token = bearerToken(request);
+  if (!token) return null;
+  const { exp } = decodeJwt(token);
+  return typeof exp === 'number' ? exp * 1000 : null;
+}

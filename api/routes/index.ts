@@ -27,7 +27,7 @@ export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; jou
   await app.register(caseRoutes, deps);
   await app.register(casePrivacyRoutes, { pool: deps.pool, keys: deps.keys, temporal: deps.journeys.temporal });
   await app.register(taskRoutes, { pool: deps.pool });
-  await app.register(alertRoutes, deps);
+  await app.register(alertRoutes, { ...deps, streamsPerUser: app.deps.env.ALERT_STREAMS_PER_USER });
   await app.register(metricsSummaryRoutes, { pool: deps.pool });
   await app.register(subscriptionRoutes, { pool: deps.pool, webhookTargets: webhookTargetRules(app.deps.env) });
   await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS, corsOrigins: app.deps.env.CODEC_CORS_ORIGINS });

@@ -155,6 +155,8 @@ export function openEventStream(url: string, headers: Record<string, string>) {
   return {
     events,
     status: () => status,
+    /** Settles when the response ends (the server closed it, or {@link close}). */
+    ended: done,
     async close() {
       controller.abort();
       await done;
