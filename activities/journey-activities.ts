@@ -3,9 +3,9 @@ import type { Pool } from 'pg';
 import { isPerson } from '../domain/actor';
 import { EVENT_SCHEMA_VERSION } from '../domain/events';
 import { CaseErasedError, type CaseKeys } from '../store/case-keys';
-import { ConcurrencyConflict, appendToStream } from '../store/event-store';
-import { projectEvents } from '../store/projections';
-import { SEALED_V1, sealData } from '../store/sealed-events';
+import { ConcurrencyConflict, appendToStream, readStream } from '../store/event-store';
+import { projectEvents, toDomainEvent } from '../store/projections';
+import { SEALED_V1, openEvents, sealData } from '../store/sealed-events';
 import type { AppendRequest, JourneyActivities, Notification } from './types';
 
 export interface ActivityDeps {
@@ -54,6 +54,18 @@ export function createActivities(deps: ActivityDeps): JourneyActivities {
         }
         throw err;
       }
+    },
+
+    /**
+     * An append whose answer was lost (committed, then the activity timed out or its worker died,
+     * and its retries ran out) leaves the log ahead of the workflow: the log is the truth, and
+     * this is how the workflow reads what it missed.
+     */
+    async eventsAfter(req: { caseId: string; afterVersion: number }) {
+      const stored = await readStream(deps.pool, req.caseId, req.afterVersion + 1);
+      const opened = await openEvents(deps.pool, deps.keys, stored);
+      const requestIds = [...new Set(opened.map((e) => e.metadata.requestId).filter((id): id is string => typeof id === 'string'))];
+      return { events: opened.map(toDomainEvent), requestIds };
     },
 
     async deliverNotifications(batch: Notification[]) {

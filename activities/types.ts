@@ -22,8 +22,17 @@ export interface Notification {
   message: string;
 }
 
+/** The events the log holds beyond a version: what a workflow that fell behind its log applies. */
+export interface EventsAfter {
+  events: DomainEvent[];
+  /** The requests those events recorded (Idempotency-Key ids): applied already, answered as such. */
+  requestIds: string[];
+}
+
 export interface JourneyActivities {
   appendEvents(req: AppendRequest): Promise<{ version: number; duplicate: boolean }>;
+  /** The case's events after `afterVersion`, in order, texts opened. */
+  eventsAfter(req: { caseId: string; afterVersion: number }): Promise<EventsAfter>;
   deliverNotifications(batch: Notification[]): Promise<void>;
 }
 export type { Actor };

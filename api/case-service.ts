@@ -33,12 +33,16 @@ export function requestIdOf(request: FastifyRequest, principal: Principal, scope
 
 const PG_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is (starting|shutting) up/i;
 
-/** Turns "a dependency is down" into a 503 that promises nothing changed. */
+/** Turns "a dependency is down" into a 503 that says what a retry may find. */
 export async function orUnavailable<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof DependencyUnavailable) throw problems.unavailable(`${err.message}; nothing was changed, try again`);
+    // The command may have been recorded after all (its answer lost on the way back): the case
+    // reconciles with its log, and the same Idempotency-Key then gets the applied answer.
+    if (err instanceof DependencyUnavailable) {
+      throw problems.unavailable(`${err.message}; retry with the same Idempotency-Key: a change that was recorded after all is then answered as applied, never made twice`);
+    }
     // Unlike the others, the change was made: only the case cannot be shown yet.
     if (err instanceof CaseNotReadBack) throw problems.unavailable('the change was recorded, but the case cannot be read back yet; read it again shortly');
     if (err instanceof CommandRejected) throw problemFromRejection(err.rejection);

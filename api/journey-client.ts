@@ -2,6 +2,7 @@ import {
   ApplicationFailure, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError,
   WorkflowUpdateFailedError, type Client,
 } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import type { CaseState } from '../domain/case-state';
 import { commandSchema } from '../domain/commands';
 import { reject, type Rejection } from '../domain/rejection';
@@ -16,7 +17,7 @@ export class CommandRejected extends Error {
     super(rejection.message);
   }
 }
-/** Temporal or the event log could not be reached; nothing changed, the caller may retry. */
+/** Temporal or the event log could not be reached; a retry with the same request id applies the command at most once. */
 export class DependencyUnavailable extends Error {}
 
 function translate(err: unknown): never {
@@ -41,6 +42,16 @@ function isUnavailable(err: unknown): boolean {
  * workflow trusts its shape and does not load zod (workflows/legacy-command-schema.ts says why).
  * Also what keeps a malformed command from any caller out of the case's history.
  */
+/**
+ * The update's id: new for every send. Temporal keeps a finished update's outcome under its id
+ * and answers a later update with the same id from it, so an id made from the request id would
+ * answer a retry after "the event log could not be written" with that failure forever, even
+ * once the log is back. Retries are recognised by the case itself, by request id (`processed`
+ * in workflows/client-journey.ts), also while the first send is still queued. The request id
+ * leads, so the update is found by it in Temporal's Web UI.
+ */
+const updateIdFor = (req: CommandRequest) => `${req.requestId}.${randomUUID().slice(0, 8)}`;
+
 function parsedAtEdge(req: CommandRequest): CommandRequest {
   const parsed = commandSchema.safeParse(req.command);
   if (parsed.success) return { ...req, command: parsed.data };
@@ -71,7 +82,7 @@ export class JourneyClient {
     try {
       result = await this.temporal.workflow.executeUpdateWithStart(commandUpdate, {
         args: [req],
-        updateId: req.requestId,
+        updateId: updateIdFor(req),
         startWorkflowOperation: new WithStartWorkflowOperation('clientJourney', {
           workflowId: caseWorkflowId(caseId),
           taskQueue: this.taskQueue,
@@ -93,7 +104,7 @@ export class JourneyClient {
     try {
       result = await this.temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
         args: [req],
-        updateId: req.requestId,
+        updateId: updateIdFor(req),
       });
     } catch (err) {
       translate(err);

@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler,
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler,
   upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities, Notification } from '../activities/types';
@@ -72,6 +72,17 @@ const ACCESS_FOLLOWS_RELATIONSHIP = 'access-follows-relationship';
  * old way (test/fixtures/histories/before-slim-updates.json).
  */
 const SLIM_COMMAND_RESULT = 'slim-command-result';
+/**
+ * An append whose outcome was unknown (committed, but the answer lost after its retries) left the
+ * log ahead of the workflow; its next append then conflicted, and before this patch that failed
+ * the command for good, and a schedule step failed the whole workflow. Now the workflow reads the
+ * missing events back (the log is the truth), treats the requests they recorded as applied, and
+ * decides again on the case as the log has it. Decided where it is first needed, so histories
+ * in which a conflict failed the run replay the old way.
+ */
+const RECONCILE_WITH_LOG = 'reconcile-with-log';
+/** Conflicts one step reconciles before it gives up (each one means the log moved again). */
+const MAX_RECONCILIATIONS = 5;
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
 const UNOPENED_LIFETIME = '1 hour';
 const nowIso = () => new Date().toISOString();
@@ -94,6 +105,21 @@ function decideOrRefuse(state: CaseState | undefined, command: Command, req: Com
     throw ApplicationFailure.create({ type: REJECTED, message: decision.rejection.message, details: [decision.rejection], nonRetryable: true });
   }
   return decision;
+}
+
+/** The log held other events at the version an append expected: it is ahead of the workflow. */
+function isLogAhead(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'ConcurrencyConflict';
+}
+
+/**
+ * The command could not be recorded for now. It may still have been (an answer lost after the
+ * append committed): the caller retries with the same Idempotency-Key, and is then told it was.
+ */
+function unavailable(cause: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: STORE_UNAVAILABLE, message: 'the event log could not be written', nonRetryable: true, cause: cause instanceof Error ? cause : undefined,
+  });
 }
 
 function isCommandShaped(raw: unknown): raw is Command {
@@ -165,12 +191,10 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     ]);
   };
 
-  const record = async (events: DomainEvent[], requestId: string | undefined, acts: JourneyActivities) => {
-    const before = state;
-    const expectedVersion = before?.version ?? 0;
-    const caseId = before?.caseId ?? (events[0]?.type === 'CaseOpened' ? events[0].data.caseId : input.caseId);
-    await acts.appendEvents({ caseId, expectedVersion, events, requestId, workflowRunId: workflowInfo().runId });
-    state = events.reduce<CaseState | undefined>((s, e) => evolve(s, e), before);
+  const caseIdOf = (events: DomainEvent[]) =>
+    state?.caseId ?? (events[0]?.type === 'CaseOpened' ? events[0].data.caseId : input.caseId);
+
+  const notify = (events: DomainEvent[], caseId: string) => {
     const notes = notificationsOf(events).map((n) => ({ ...n, caseId }));
     if (notes.length > 0) {
       deliveries += 1;
@@ -181,6 +205,45 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
           deliveries -= 1;
         });
     }
+  };
+
+  const record = async (events: DomainEvent[], requestId: string | undefined, acts: JourneyActivities) => {
+    const before = state;
+    const expectedVersion = before?.version ?? 0;
+    const caseId = caseIdOf(events);
+    await acts.appendEvents({ caseId, expectedVersion, events, requestId, workflowRunId: workflowInfo().runId });
+    state = events.reduce<CaseState | undefined>((s, e) => evolve(s, e), before);
+    notify(events, caseId);
+  };
+
+  /** The log may hold events this run has not applied: an append's answer was lost. */
+  let logMayBeAhead = false;
+  /**
+   * Applies what the log holds beyond `state`, and notes the requests it recorded as processed.
+   * Returns how many events it applied. Their alerts are delivered now: the run that wrote them
+   * never learnt that it had.
+   */
+  const reconcile = async (acts: JourneyActivities): Promise<number> => {
+    const caseId = state?.caseId ?? input.caseId;
+    const missed = await acts.eventsAfter({ caseId, afterVersion: state?.version ?? 0 });
+    logMayBeAhead = false;
+    if (missed.events.length === 0) return 0;
+    state = missed.events.reduce<CaseState | undefined>((s, e) => evolve(s, e), state);
+    const version = state!.version;
+    processed = [...processed, ...missed.requestIds.map((requestId) => ({ requestId, version }))].slice(-PROCESSED_KEPT);
+    changed = true;
+    notify(missed.events, caseId);
+    publish();
+    return missed.events.length;
+  };
+  /** Before a step decides: catch up with the log if an earlier append may have landed unseen. */
+  const reconcileIfBehind = async (acts: JourneyActivities) => {
+    if (logMayBeAhead && patched(RECONCILE_WITH_LOG)) await reconcile(acts);
+  };
+  /** After a conflict: true when the log was ahead and the step should decide again. */
+  const reconciledAfter = async (err: unknown, acts: JourneyActivities, attempt: number): Promise<boolean> => {
+    if (!isLogAhead(err) || attempt >= MAX_RECONCILIATIONS || !patched(RECONCILE_WITH_LOG)) return false;
+    return (await reconcile(acts)) > 0;
   };
 
   setHandler(stateQuery, () => state ?? null);
@@ -197,21 +260,36 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     commandUpdate,
     (req: CommandRequest): Promise<CommandResult> =>
       serially(async () => {
-        const seen = processed.find((p) => p.requestId === req.requestId);
-        if (seen && state) return answer(state, true);
-        const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
-        const decision = decideOrRefuse(state, command, req, legacyAccess);
-        if (decision.events.length > 0) {
+        for (let attempt = 0; ; attempt++) {
           try {
-            await record(decision.events, req.requestId, forCommands);
+            await reconcileIfBehind(forCommands);
           } catch (err) {
-            throw ApplicationFailure.create({ type: STORE_UNAVAILABLE, message: 'the event log could not be written; nothing changed', nonRetryable: true, cause: err as Error });
+            throw unavailable(err);
           }
+          const seen = processed.find((p) => p.requestId === req.requestId);
+          if (seen && state) return answer(state, true);
+          const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
+          const decision = decideOrRefuse(state, command, req, legacyAccess);
+          if (decision.events.length > 0) {
+            try {
+              await record(decision.events, req.requestId, forCommands);
+            } catch (err) {
+              try {
+                if (await reconciledAfter(err, forCommands, attempt)) continue;
+              } catch (readErr) {
+                throw unavailable(readErr);
+              }
+              // Retries ran out: the append may still have landed (a lost answer). The next step
+              // reads the log first; a retry of this request is then answered as applied.
+              logMayBeAhead = true;
+              throw unavailable(err);
+            }
+          }
+          processed = [...processed, { requestId: req.requestId, version: state!.version }].slice(-PROCESSED_KEPT);
+          changed = true;
+          publish();
+          return answer(state!, false);
         }
-        processed = [...processed, { requestId: req.requestId, version: state!.version }].slice(-PROCESSED_KEPT);
-        changed = true;
-        publish();
-        return answer(state!, false);
       }),
     {
       validator: (req: CommandRequest) => {
@@ -233,11 +311,20 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   for (;;) {
     let evaluatedAt = nowIso();
     await serially(async () => {
-      evaluatedAt = nowIso();
-      const due = dueActions(state!, evaluatedAt);
-      if (due.length > 0) {
-        await record(due, undefined, forSchedule);
-        publish();
+      for (let attempt = 0; ; attempt++) {
+        await reconcileIfBehind(forSchedule);
+        evaluatedAt = nowIso();
+        const due = dueActions(state!, evaluatedAt);
+        if (due.length > 0) {
+          try {
+            await record(due, undefined, forSchedule);
+          } catch (err) {
+            if (await reconciledAfter(err, forSchedule, attempt)) continue;
+            throw err;
+          }
+          publish();
+        }
+        return;
       }
     });
     const s = state!;
