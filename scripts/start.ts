@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 import { localDevSecret } from './local-dev-secret';
 import { localMasterKeys, localPayloadKeys } from './local-payload-keys';
 import { claimStackLock, portInUse } from './stack-lock';
-import { apiEnvForStackIdp, localIdpPort, startStackIdp, wantsOidc } from './local-idp/stack';
+import { apiEnvForStackIdp, localIdpPort, wantsOidc } from './local-idp/settings-for-stack';
 import { LOCAL_USERS } from './local-idp/users';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
@@ -101,6 +101,8 @@ async function main() {
     // Built while Temporal and PostgreSQL start; a failed build still lets the API start.
     const uiBuilt = ensureUiBuilt(say);
     if (oidc) {
+      // Loaded only here: plain `npm start` needs none of oidc-provider.
+      const { startStackIdp } = await import('./local-idp/stack.js');
       const idp = await startStackIdp({ port: idpPort, apiPort: env.API_PORT, dataDir });
       stops.push(() => idp.close());
       say(`identity provider (local, oidc-provider) on ${idp.issuer}; sign in as ${LOCAL_USERS.map((u) => u.login).join(', ')} with any password`);
