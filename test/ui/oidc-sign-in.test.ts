@@ -76,9 +76,13 @@ test('a coordinator signs in at the provider, lands back in the web interface, a
   await expect(page.locator('.who').textContent()).resolves.toContain('Anna Andersson');
 
   // What the web interface sends the API: the provider's JWT access token, not the ID token.
-  const stored = JSON.parse((await storedSession(page)) ?? '{}') as { token: string };
+  const stored = JSON.parse((await storedSession(page)) ?? '{}') as { token: string; oidc?: { idToken?: string } };
   expect(decodeProtectedHeader(stored.token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
   expect(decodeJwt(stored.token)).toMatchObject({ iss: idp.issuer, aud: LOCAL_OIDC.audience, sub: 'samordnare', role: 'coordinator', agencyId: KVV.agencyId });
+  // The ID token, kept for the provider's sign-out only, opens nothing.
+  const idToken = stored.oidc?.idToken ?? '';
+  expect(decodeJwt(idToken)).toMatchObject({ iss: idp.issuer, aud: LOCAL_OIDC.webClientId, sub: 'samordnare' });
+  await expect(s.call('GET', '/v1/agencies', { token: idToken })).resolves.toMatchObject({ status: 401 });
 
   await page.getByRole('link', { name: 'Öppna nytt ärende' }).click();
   await page.getByRole('heading', { level: 1, name: 'Öppna nytt ärende' }).waitFor();
