@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { checkDevAuth } from '../config/dev-auth';
 import { ConfigError, loadEnv } from '../config/env';
 import { startApi } from '../api/start-api';
+import { claimNamesOf } from '../api/token-claims';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
 import { runWorker } from '../worker/run-worker';
@@ -103,7 +104,7 @@ async function main() {
     if (oidc) {
       // Loaded only here: plain `npm start` needs none of oidc-provider.
       const { startStackIdp } = await import('./local-idp/stack.js');
-      const idp = await startStackIdp({ port: idpPort, apiPort: env.API_PORT, dataDir });
+      const idp = await startStackIdp({ port: idpPort, apiPort: env.API_PORT, dataDir, claims: claimNamesOf(env) });
       stops.push(() => idp.close());
       say(`identity provider (local, oidc-provider) on ${idp.issuer}; sign in as ${LOCAL_USERS.map((u) => u.login).join(', ')} with any password`);
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { ClaimNames } from '../../api/token-claims';
 import { startLocalIdp, type LocalIdp } from './provider';
 import { localIdpOptions } from './settings';
 import { persistedSigningKey } from './signing-key';
@@ -18,9 +19,11 @@ function persistedSecret(file: string): string {
   return secret;
 }
 
-export async function startStackIdp(opts: { port: number; apiPort: number; dataDir: string }): Promise<LocalIdp> {
+/** `claims`: the names the API reads (AUTH_*_CLAIM), so that both sides agree. */
+export async function startStackIdp(opts: { port: number; apiPort: number; dataDir: string; claims: ClaimNames }): Promise<LocalIdp> {
   const options = localIdpOptions(`http://127.0.0.1:${opts.apiPort}`, {
     port: opts.port,
+    claims: opts.claims,
     signingKey: await persistedSigningKey(path.join(opts.dataDir, 'idp-signing-key.json')),
   });
   options.admin.clientSecret = persistedSecret(path.join(opts.dataDir, 'idp-admin-secret'));

@@ -17,14 +17,15 @@ const ROOT = path.resolve(__dirname, '../..');
 /**
  * The local identity provider (scripts/local-idp.ts) as an OS process of its own, for a web
  * interface at `webOrigin`: `oidc-provider` is an ES module that jest's module system does not
- * load, and a process can be stopped like a provider that goes down.
+ * load, and a process can be stopped like a provider that goes down. `claimEnv`: the
+ * AUTH_*_CLAIM names it puts the role, agency and name under.
  */
-export async function startLocalIdpProcess(webOrigin: string): Promise<LocalIdpProcess> {
+export async function startLocalIdpProcess(webOrigin: string, claimEnv: Record<string, string> = {}): Promise<LocalIdpProcess> {
   const admin = { clientId: LOCAL_OIDC.adminClientId, clientSecret: randomBytes(24).toString('base64url') };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/local-idp.ts')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOCAL_IDP_PORT: '0', LOCAL_IDP_WEB_ORIGIN: webOrigin, LOCAL_IDP_ADMIN_SECRET: admin.clientSecret },
+    env: { ...process.env, ...claimEnv, LOCAL_IDP_PORT: '0', LOCAL_IDP_WEB_ORIGIN: webOrigin, LOCAL_IDP_ADMIN_SECRET: admin.clientSecret },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';

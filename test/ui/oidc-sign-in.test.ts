@@ -22,11 +22,17 @@ let s: UiTestStack;
 /** Requests the pages tried to send anywhere but loopback (none may be). */
 const offLoopback: string[] = [];
 
+/*
+ * Claim names other than the defaults, as a provider's administrators may have chosen them: the
+ * API and the web interface (told by the API) must both read these, and only these.
+ */
+const CLAIMS = { AUTH_ROLE_CLAIM: 'https://glappfri.se/roll', AUTH_AGENCY_CLAIM: 'myndighet', AUTH_NAME_CLAIM: 'namn' };
+
 beforeAll(async () => {
   // The provider must know the web interface's address before the API, which needs the provider's, starts.
   const apiPort = await freePort();
-  idp = await startLocalIdpProcess(`http://127.0.0.1:${apiPort}`);
-  s = await startUiTestStack({ API_PORT: String(apiPort), ...apiEnvForLocalIdp(idp) }, { adminToken: () => adminTokenFrom(idp, idp.admin) });
+  idp = await startLocalIdpProcess(`http://127.0.0.1:${apiPort}`, CLAIMS);
+  s = await startUiTestStack({ API_PORT: String(apiPort), ...apiEnvForLocalIdp(idp), ...CLAIMS }, { adminToken: () => adminTokenFrom(idp, idp.admin) });
 }, 120_000);
 afterAll(async () => {
   await s?.close();
@@ -78,7 +84,9 @@ test('a coordinator signs in at the provider, lands back in the web interface, a
   // What the web interface sends the API: the provider's JWT access token, not the ID token.
   const stored = JSON.parse((await storedSession(page)) ?? '{}') as { token: string; oidc?: { idToken?: string } };
   expect(decodeProtectedHeader(stored.token)).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-  expect(decodeJwt(stored.token)).toMatchObject({ iss: idp.issuer, aud: LOCAL_OIDC.audience, sub: 'samordnare', role: 'coordinator', agencyId: KVV.agencyId });
+  const claims = decodeJwt(stored.token);
+  expect(claims).toMatchObject({ iss: idp.issuer, aud: LOCAL_OIDC.audience, sub: 'samordnare', 'https://glappfri.se/roll': 'coordinator', myndighet: KVV.agencyId, namn: 'Anna Andersson' });
+  expect(claims).not.toHaveProperty('role');
   // The ID token, kept for the provider's sign-out only, opens nothing.
   const idToken = stored.oidc?.idToken ?? '';
   expect(decodeJwt(idToken)).toMatchObject({ iss: idp.issuer, aud: LOCAL_OIDC.webClientId, sub: 'samordnare' });
@@ -110,7 +118,7 @@ test('a person the provider knows but gives no role is told so in Swedish, and n
   await signInAtProvider(page, 'utan-roll');
   const message = page.getByRole('alert').filter({ hasText: 'uppger inte vilken roll och myndighet' });
   await message.waitFor();
-  await expect(message.textContent()).resolves.toContain('anspråket ”role”');
+  await expect(message.textContent()).resolves.toContain('anspråket ”https://glappfri.se/roll”');
   expect(new URL(page.url()).pathname).toBe('/logga-in');
   // The code is gone from the address, and nothing is kept as a session.
   expect(new URL(page.url()).search).toBe('');

@@ -6,6 +6,8 @@ import { Button, ErrorSummary, Notice, Page, RadioGroup, SelectField, TextArea, 
 import { ROLES } from '../labels';
 import { fetchAuthConfig, type AuthConfig } from '../auth-config';
 import { DEFAULT_CLAIM_NAMES, sessionFromToken, takeSignedOut, type Session } from '../session';
+import { OIDC_CALLBACK_PATH } from '../oidc-paths';
+import { navigate } from '../router';
 import { OidcSignIn } from './sign-in-oidc';
 
 type DevState = { kind: 'checking' } | { kind: 'available'; agencies: Agency[] } | { kind: 'unavailable' };
@@ -46,6 +48,10 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
     };
   }, []);
   const onOidcFailure = useCallback((message: string) => setFailure(message), []);
+  useEffect(() => {
+    // An answer from a provider this installation no longer names: nothing to finish, nothing to keep.
+    if (config && !config.oidc && location.pathname === OIDC_CALLBACK_PATH) navigate('/logga-in', { replace: true });
+  }, [config]);
 
   useEffect(() => {
     let cancelled = false;
@@ -75,7 +81,8 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
     try {
       const body = { sub: slug(name), role, name: name.trim(), ...(withAgency ? { agencyId } : {}) };
       const { token } = await api<{ token: string }>('POST', '/v1/dev/tokens', { body, token: '' });
-      onSignedIn(sessionFromToken(token));
+      // Dev tokens carry the configured claim names too.
+      onSignedIn(sessionFromToken(token, (config ?? (await fetchAuthConfig())).claims));
     } catch (err) {
       setFailure(err instanceof ApiError ? err.message : String(err));
     } finally {
