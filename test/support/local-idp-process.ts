@@ -30,7 +30,10 @@ export async function startLocalIdpProcess(webOrigin: string, claimEnv: Record<s
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   const issuer = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the local identity provider did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the local identity provider did not start within 60 s:\n${output}`));
+    }, 60_000);
     child.stdout.on('data', (b: Buffer) => {
       output += b.toString();
       const ready = /local-idp ready (\S+)/.exec(output);
