@@ -6,6 +6,7 @@ import { ConfigError, type Env } from '../config/env';
 import { jwksSettingProblems } from '../config/jwks-rules';
 import { roleSchema, type Role } from '../domain/vocabulary';
 import { idTokenMarker, jwksVerifyOptions } from './access-token-rules';
+import { claimNamesOf, principalFields, type ClaimNames } from './token-claims';
 import { problems, ProblemError } from './problem';
 
 /**
@@ -69,15 +70,19 @@ function isKeySourceFailure(err: unknown): boolean {
   return err instanceof joseErrors.JWKSTimeout || err instanceof joseErrors.JWKSInvalid || err.code === 'ERR_JOSE_GENERIC';
 }
 
-function toPrincipal(payload: unknown): Principal {
-  const parsed = principalClaimsSchema.safeParse(payload);
-  if (!parsed.success) throw problems.unauthorized('The token does not carry valid sub, role and agencyId claims.');
+/** The caller a verified token names, by the claim names configured (AUTH_*_CLAIM); else 401. */
+function toPrincipal(payload: Record<string, unknown>, names: ClaimNames): Principal {
+  const parsed = principalClaimsSchema.safeParse(principalFields(payload, names));
+  if (!parsed.success) {
+    throw problems.unauthorized(`The token does not carry valid sub, ${names.role} and ${names.agencyId} claims.`);
+  }
   const c = parsed.data;
   return { sub: c.sub, role: c.role, agencyId: c.agencyId ?? null, ...(c.name !== undefined ? { name: c.name } : {}) };
 }
 
 /** Throws a ConfigError when `env` breaks the rules of its mode (also for an `Env` not from loadEnv). */
 export function createAuthenticator(env: Env): Authenticator {
+  const names = claimNamesOf(env);
   if (env.AUTH_MODE === 'dev') {
     checkDevAuth(env);
     const claimOptions: JWTVerifyOptions = {
@@ -93,7 +98,7 @@ export function createAuthenticator(env: Env): Authenticator {
         if (!COMPACT_JWT.test(token)) throw problems.unauthorized('The bearer token is malformed.');
         try {
           const { payload } = await jwtVerify(token, secret, { ...claimOptions, algorithms: ['HS256'] });
-          return toPrincipal(payload);
+          return toPrincipal(payload, names);
         } catch (err) {
           if (err instanceof ProblemError) throw err;
           throw problems.unauthorized('The bearer token is invalid or expired.');
@@ -102,10 +107,11 @@ export function createAuthenticator(env: Env): Authenticator {
       async issueDevToken(claims) {
         const now = Math.floor(Date.now() / 1000);
         const exp = now + DEV_TOKEN_LIFETIME_SECONDS;
+        // Under the configured names, so that dev tokens read back as the provider's would.
         let jwt = new SignJWT({
-          role: claims.role,
-          ...(claims.agencyId !== undefined ? { agencyId: claims.agencyId } : {}),
-          ...(claims.name !== undefined ? { name: claims.name } : {}),
+          [names.role]: claims.role,
+          ...(claims.agencyId !== undefined ? { [names.agencyId]: claims.agencyId } : {}),
+          ...(claims.name !== undefined ? { [names.name]: claims.name } : {}),
         })
           .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
           .setSubject(claims.sub)
@@ -131,7 +137,7 @@ export function createAuthenticator(env: Env): Authenticator {
         if (idTokenMarker(protectedHeader, payload, env.AUTH_UI_CLIENT_ID)) {
           throw problems.unauthorized('This is an ID token; send an access token for this API.');
         }
-        return toPrincipal(payload);
+        return toPrincipal(payload, names);
       } catch (err) {
         if (err instanceof ProblemError) throw err;
         if (isKeySourceFailure(err)) {

@@ -1,5 +1,7 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import type { Env } from '../config/env';
+import { authConfigOf } from './routes/auth-config';
 
 /**
  * Security headers on every response (`@fastify/helmet`): the API's JSON, its problems, the web
@@ -23,12 +25,30 @@ export const CONTENT_SECURITY_POLICY = {
   'frame-ancestors': ["'none'"],
 };
 
-export async function installSecurityHeaders(app: FastifyInstance): Promise<void> {
+/**
+ * The policy for this configuration: with sign-in through a provider, the web interface fetches
+ * the provider's discovery document and token endpoint from its own code, so the issuer's origin
+ * joins `connect-src` (the authorization and end-session pages are navigations, which
+ * `connect-src` does not govern).
+ */
+export function contentSecurityPolicyFor(env: Env): typeof CONTENT_SECURITY_POLICY {
+  const oidc = authConfigOf(env).oidc;
+  if (!oidc) return CONTENT_SECURITY_POLICY;
+  let origin: string;
+  try {
+    origin = new URL(oidc.issuer).origin;
+  } catch {
+    return CONTENT_SECURITY_POLICY;
+  }
+  return { ...CONTENT_SECURITY_POLICY, 'connect-src': ["'self'", origin] };
+}
+
+export async function installSecurityHeaders(app: FastifyInstance, env: Env): Promise<void> {
   await app.register(helmet, {
     global: true,
     // Exactly the policy above: helmet's defaults would add `upgrade-insecure-requests`, which
     // breaks the plain-HTTP local stack, and allow inline styles and any https: font.
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicyFor(env) },
     // Nothing of this service belongs in a frame (clickjacking).
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },

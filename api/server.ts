@@ -17,6 +17,7 @@ import { installProblemHandlers } from './problem';
 import { installRateLimit } from './rate-limit';
 import { installRequestLog, loggingOptions, type LogDestination } from './request-log';
 import { installSecurityHeaders } from './security-headers';
+import { authConfigRoutes } from './routes/auth-config';
 import { devTokenRoutes } from './routes/dev-tokens';
 import { healthRoutes, type ReadinessChecks } from './routes/health';
 
@@ -46,7 +47,7 @@ export interface ApiDeps {
 /**
  * Builds the API: zod type provider, request limits, security headers, problem+json errors,
  * request ids and logs, auth, rate limits, the Idempotency-Key hooks, `/openapi.json`, `/docs`,
- * `/metrics` (or `app.metricsServer` with METRICS_PORT), `/healthz`, `/readyz`, the dev token
+ * `/metrics` (or `app.metricsServer` with METRICS_PORT), `/healthz`, `/readyz`, `/v1/auth/config`, the dev token
  * route in `AUTH_MODE=dev`, then `deps.registerRoutes`. The instance is not yet listening
  * (`app.listen({ host: env.API_HOST, port: env.API_PORT })`, or `app.inject` in tests).
  */
@@ -57,7 +58,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
   app.decorate('deps', deps);
 
   // First, so that every answer carries them, problems and 404s included.
-  await installSecurityHeaders(app);
+  await installSecurityHeaders(app, deps.env);
   installCachePolicy(app);
   installProblemHandlers(app);
   installRequestLog(app);
@@ -88,6 +89,7 @@ export async function buildServer(deps: ApiDeps): Promise<ApiApp> {
     await metricsServer.close();
   });
   await app.register(healthRoutes, { checks: deps.checks });
+  await app.register(authConfigRoutes, { env: deps.env });
   if (authenticator.mode === 'dev') await app.register(devTokenRoutes, { authenticator });
 
   if (deps.registerRoutes) await deps.registerRoutes(app, deps);

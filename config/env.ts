@@ -56,6 +56,21 @@ export const envSchema = z.object({
   /** jwks mode: the web interface's client id at the provider; a token for that audience is its ID token. */
   AUTH_UI_CLIENT_ID: z.string().min(1).optional(),
   /**
+   * The claims of an access token that say who the caller is: the provider names them as its
+   * administrators set it up (an Auth0 rule must namespace them, `https://…/role`), so the names
+   * are settings. The defaults are what dev tokens and the local identity provider carry.
+   */
+  AUTH_ROLE_CLAIM: z.string().min(1).default('role'),
+  AUTH_AGENCY_CLAIM: z.string().min(1).default('agencyId'),
+  AUTH_NAME_CLAIM: z.string().min(1).default('name'),
+  /** jwks mode, web interface sign-in: the scopes it asks for (space-separated; `openid` first). */
+  AUTH_UI_SCOPES: z.string().regex(/^\S+( \S+)*$/, 'scopes separated by single spaces').default('openid profile'),
+  /**
+   * jwks mode, web interface sign-in: the `resource` (RFC 8707) it names in the authorization and
+   * token requests, for providers that choose the access token's audience by it. Unset: none sent.
+   */
+  AUTH_UI_RESOURCE: z.url().optional(),
+  /**
    * dev mode: the HS256 secret of dev tokens, at least 32 random characters. No default: the
    * secret would be public. `npm start` makes one in DATA_DIR/dev-secret (config/dev-auth.ts).
    */

@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { checkDevAuth } from '../config/dev-auth';
 import { ConfigError, loadEnv } from '../config/env';
 import { startApi } from '../api/start-api';
+import { claimNamesOf } from '../api/token-claims';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
 import { runWorker } from '../worker/run-worker';
@@ -13,6 +14,8 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 import { localDevSecret } from './local-dev-secret';
 import { localMasterKeys, localPayloadKeys } from './local-payload-keys';
 import { claimStackLock, portInUse } from './stack-lock';
+import { apiEnvForStackIdp, localIdpPort, wantsOidc } from './local-idp/settings-for-stack';
+import { LOCAL_USERS } from './local-idp/users';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
 const say = (line: string) => console.error(`[start] ${line}`);
@@ -21,13 +24,22 @@ const say = (line: string) => console.error(`[start] ${line}`);
  * `npm start`: the whole local stack in one process tree. Temporal dev server (unless
  * TEMPORAL_ADDRESS), PostgreSQL (embedded unless DATABASE_URL), worker, and the API serving the
  * web interface, built first when ui/dist is missing or stale. Ctrl-C stops all of them in
- * reverse order; data stays in DATA_DIR for the next start.
+ * reverse order; data stays in DATA_DIR for the next start. With `--oidc` (or START_AUTH=oidc)
+ * also a local OpenID Connect provider (scripts/local-idp), and the API in jwks mode trusting it.
  */
 async function main() {
   const started = Date.now();
-  process.env.AUTH_MODE ??= 'dev';
+  const oidc = wantsOidc(process.argv.slice(2), process.env);
+  let idpPort = 0;
   let env: ReturnType<typeof loadEnv>;
   try {
+    if (oidc) {
+      idpPort = localIdpPort(process.env);
+      // The provider's address is known before it starts, so the API's settings can be read at once.
+      Object.assign(process.env, apiEnvForStackIdp(idpPort));
+    } else {
+      process.env.AUTH_MODE ??= 'dev';
+    }
     env = loadEnv();
   } catch (err) {
     // A bad setting is the user's to fix: the message names the variable, a stack trace helps nobody.
@@ -62,6 +74,7 @@ async function main() {
     ['API_PORT', env.API_PORT],
     ...(env.TEMPORAL_ADDRESS ? [] : [['TEMPORAL_DEV_PORT', env.TEMPORAL_DEV_PORT], ['TEMPORAL_UI_PORT', env.TEMPORAL_UI_PORT]]),
     ...(env.DATABASE_URL ? [] : [['PG_PORT', env.PG_PORT]]),
+    ...(oidc ? [['LOCAL_IDP_PORT', idpPort]] : []),
   ] as [string, number][];
   for (const [name, port] of taken) {
     if (await portInUse(port)) {
@@ -88,6 +101,13 @@ async function main() {
   try {
     // Built while Temporal and PostgreSQL start; a failed build still lets the API start.
     const uiBuilt = ensureUiBuilt(say);
+    if (oidc) {
+      // Loaded only here: plain `npm start` needs none of oidc-provider.
+      const { startStackIdp } = await import('./local-idp/stack.js');
+      const idp = await startStackIdp({ port: idpPort, apiPort: env.API_PORT, dataDir, claims: claimNamesOf(env) });
+      stops.push(() => idp.close());
+      say(`identity provider (local, oidc-provider) on ${idp.issuer}; sign in as ${LOCAL_USERS.map((u) => u.login).join(', ')} with any password`);
+    }
     const [temporalAddress, databaseUrl] = await Promise.all([
       (async () => {
         if (env.TEMPORAL_ADDRESS) return env.TEMPORAL_ADDRESS;

@@ -44,11 +44,19 @@ export function caller(baseUrl: string) {
  */
 export const TEST_RATE_LIMITS = { RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000' };
 
+export interface ApiTestStackOptions {
+  /**
+   * An administrator's token for registering the directory, for an API not in dev mode
+   * (AUTH_MODE=jwks in `extraEnv`), where `token()` has no dev tokens to give.
+   */
+  adminToken?: () => Promise<string>;
+}
+
 /**
  * The real API on a free port, over the real worker, Temporal and PostgreSQL of startTestStack;
  * `extraEnv` adds or overrides API settings (METRICS_PORT…).
  */
-export async function startApiTestStack(extraEnv: Record<string, string> = {}): Promise<ApiTestStack> {
+export async function startApiTestStack(extraEnv: Record<string, string> = {}, opts: ApiTestStackOptions = {}): Promise<ApiTestStack> {
   const stack = await startTestStack();
   const env = loadEnv({
     AUTH_MODE: 'dev', AUTH_DEV_SECRET: testDevSecret(), API_PORT: '0', LOG_LEVEL: 'silent', TEMPORAL_TASK_QUEUE: stack.taskQueue, ...TEST_RATE_LIMITS,
@@ -57,11 +65,15 @@ export async function startApiTestStack(extraEnv: Record<string, string> = {}): 
   });
   const api = await startApi(env, { pool: stack.pool });
   const call = caller(api.url);
-  const token: ApiTestStack['token'] = async (claims) => (await call('POST', '/v1/dev/tokens', { body: claims })).body.token;
-  const admin = await token({ sub: 'admin', role: 'admin' });
+  const token: ApiTestStack['token'] = async (claims) => {
+    if (env.AUTH_MODE !== 'dev') throw new Error('no dev tokens: the API is not in AUTH_MODE=dev');
+    return (await call('POST', '/v1/dev/tokens', { body: claims })).body.token;
+  };
+  const admin = opts.adminToken ? await opts.adminToken() : await token({ sub: 'admin', role: 'admin' });
   for (const a of directory) {
     const { agencyId, ...body } = a;
-    await call('PUT', `/v1/agencies/${agencyId}`, { token: admin, body });
+    const put = await call('PUT', `/v1/agencies/${agencyId}`, { token: admin, body });
+    if (put.status !== 200) throw new Error(`register ${agencyId}: ${put.status} ${JSON.stringify(put.body)}`);
   }
   return {
     ...stack,

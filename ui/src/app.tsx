@@ -16,7 +16,9 @@ import { OpenCasePage } from './pages/open-case';
 import { SignIn } from './pages/sign-in';
 import { TasksPage } from './pages/tasks';
 import { Link, navigate, useLocation } from './router';
-import { clearSession, loadSession, saveSession, type Session } from './session';
+import { endSessionUrl } from './oidc';
+import { OIDC_CALLBACK_PATH } from './oidc-paths';
+import { clearSession, loadSession, markSignedOut, saveSession, type Session } from './session';
 
 interface NavItem {
   href: string;
@@ -130,7 +132,7 @@ function NotFound() {
 }
 
 function routeFor(path: string, role: Role): ComponentChildren {
-  if (path === '/' || path === '/logga-in') return null; // on the way home
+  if (path === '/' || path === '/logga-in' || path === OIDC_CALLBACK_PATH) return null; // on the way home
   const allowed = (page: string) => PAGE_ROLES[page]?.includes(role) ?? true;
   if (path === '/arenden/nytt') return allowed(path) ? <OpenCasePage /> : <Forbidden />;
   const exportMatch = /^\/arenden\/([^/]+)\/registerutdrag$/.exec(path);
@@ -190,8 +192,9 @@ export function App() {
 
   const home = session ? HOME[session.role] : '/logga-in';
   useEffect(() => {
-    if (session && (path === '/' || path === '/logga-in')) navigate(home, { replace: true });
-    if (!session && path !== '/logga-in') navigate('/logga-in', { replace: true });
+    if (session && (path === '/' || path === '/logga-in' || path === OIDC_CALLBACK_PATH)) navigate(home, { replace: true });
+    // The provider's answer stays where it is until the sign-in page has read it.
+    if (!session && path !== '/logga-in' && path !== OIDC_CALLBACK_PATH) navigate('/logga-in', { replace: true });
   }, [session, path, home]);
 
   const announce = useCallback((message: string, opts: AnnounceOptions = {}) => {
@@ -214,12 +217,26 @@ export function App() {
     };
   }, [session, agencies, announce, signOut]);
 
-  const onSignedIn = (s: Session) => {
+  const onSignedIn = useCallback((s: Session) => {
     saveSession(s);
     setSignInReason(undefined);
     setSession(s);
     navigate(HOME[s.role], { replace: true });
-  };
+  }, []);
+
+  /**
+   * The person's own sign-out: the session here ends at once; one from the identity provider
+   * also ends there, when its discovery document names an end-session endpoint, which sends the
+   * browser back to the sign-in page.
+   */
+  const signOutByChoice = useCallback(async () => {
+    const oidc = session?.oidc;
+    clearSession();
+    markSignedOut();
+    const there = oidc ? await endSessionUrl(oidc, oidc.idToken) : null;
+    if (there) location.assign(there);
+    else signOut();
+  }, [session, signOut]);
 
   let body: ComponentChildren;
   if (!session) body = <SignIn onSignedIn={onSignedIn} reason={signInReason} />;
@@ -228,7 +245,7 @@ export function App() {
   else body = <AppContext.Provider value={context}>{routeFor(path, session.role)}</AppContext.Provider>;
 
   return (
-    <Shell session={session} onSignOut={() => signOut()} path={path} status={status}>
+    <Shell session={session} onSignOut={() => void signOutByChoice()} path={path} status={status}>
       {body}
     </Shell>
   );

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { uiBuildIsStale } from '../../../scripts/build-ui';
-import { startApiTestStack, type ApiTestStack } from '../../support/api-stack';
+import { startApiTestStack, type ApiTestStack, type ApiTestStackOptions } from '../../support/api-stack';
 import { launchBrowser } from './browser';
 
 export interface UiTestStack extends ApiTestStack {
@@ -13,12 +13,13 @@ export interface UiTestStack extends ApiTestStack {
 
 /**
  * The real stack of the API tests (API, worker, Temporal, PostgreSQL) serving the built web
- * interface at `/`, and a headless Chromium to use it with.
+ * interface at `/`, and a headless Chromium to use it with; `extraEnv` and `opts` as for
+ * startApiTestStack.
  */
-export async function startUiTestStack(): Promise<UiTestStack> {
+export async function startUiTestStack(extraEnv: Record<string, string> = {}, opts: ApiTestStackOptions = {}): Promise<UiTestStack> {
   // Building here would race when two files start at once; npm test builds before jest.
   if (uiBuildIsStale()) throw new Error('ui/dist is missing or older than ui/src: run `npm run build:ui` (npm test does it before jest).');
-  const [stack, browser] = await Promise.all([startApiTestStack(), launchBrowser()]);
+  const [stack, browser] = await Promise.all([startApiTestStack(extraEnv, opts), launchBrowser()]);
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
   return {

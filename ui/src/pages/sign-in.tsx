@@ -1,10 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Agency } from '../../../domain/agency';
 import type { Role } from '../../../domain/vocabulary';
 import { api, ApiError } from '../api';
 import { Button, ErrorSummary, Notice, Page, RadioGroup, SelectField, TextArea, TextField } from '../components/ui';
 import { ROLES } from '../labels';
-import { sessionFromToken, type Session } from '../session';
+import { fetchAuthConfig, type AuthConfig } from '../auth-config';
+import { DEFAULT_CLAIM_NAMES, sessionFromToken, takeSignedOut, type Session } from '../session';
+import { OIDC_CALLBACK_PATH } from '../oidc-paths';
+import { navigate } from '../router';
+import { OidcSignIn } from './sign-in-oidc';
 
 type DevState = { kind: 'checking' } | { kind: 'available'; agencies: Agency[] } | { kind: 'unavailable' };
 
@@ -15,8 +19,9 @@ const slug = (name: string) =>
 /**
  * Sign-in. With the API in development mode (`AUTH_MODE=dev`) a person picks role, agency and
  * name and gets a token from `POST /v1/dev/tokens`; the agency list needs a token too, so an
- * administrator's development token is fetched first, for that list only. Otherwise (or as
- * well) a bearer token from the organisation's identity provider is pasted.
+ * administrator's development token is fetched first, for that list only. When the API names an
+ * identity provider (`GET /v1/auth/config`), the person signs in there (./sign-in-oidc.tsx).
+ * Either way, a bearer token from the organisation's identity provider can also be pasted.
  */
 export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): void; reason?: string | undefined }) {
   const [dev, setDev] = useState<DevState>({ kind: 'checking' });
@@ -29,6 +34,24 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const [config, setConfig] = useState<AuthConfig | null>(null);
+  const [signedOut] = useState(takeSignedOut);
+  const claims = config?.claims ?? DEFAULT_CLAIM_NAMES;
+
+  useEffect(() => {
+    let cancelled = false;
+    fetchAuthConfig()
+      .then((c) => !cancelled && setConfig(c))
+      .catch((err: unknown) => !cancelled && setFailure(err instanceof ApiError ? err.message : String(err)));
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+  const onOidcFailure = useCallback((message: string) => setFailure(message), []);
+  useEffect(() => {
+    // An answer from a provider this installation no longer names: nothing to finish, nothing to keep.
+    if (config && !config.oidc && location.pathname === OIDC_CALLBACK_PATH) navigate('/logga-in', { replace: true });
+  }, [config]);
 
   useEffect(() => {
     let cancelled = false;
@@ -58,7 +81,8 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
     try {
       const body = { sub: slug(name), role, name: name.trim(), ...(withAgency ? { agencyId } : {}) };
       const { token } = await api<{ token: string }>('POST', '/v1/dev/tokens', { body, token: '' });
-      onSignedIn(sessionFromToken(token));
+      // Dev tokens carry the configured claim names too.
+      onSignedIn(sessionFromToken(token, (config ?? (await fetchAuthConfig())).claims));
     } catch (err) {
       setFailure(err instanceof ApiError ? err.message : String(err));
     } finally {
@@ -71,7 +95,7 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
     setFailure(null);
     let session: Session;
     try {
-      session = sessionFromToken(pasted);
+      session = sessionFromToken(pasted, claims);
     } catch (err) {
       setErrors({ 'inloggning-token': (err as Error).message });
       return;
@@ -94,10 +118,12 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
   return (
     <Page title="Logga in">
       <p class="lead">Glappfri samlar planen inför och efter frigivning, så att ingen insats saknas på frigivningsdagen.</p>
+      {signedOut && !reason ? <Notice kind="success">Du har loggat ut.</Notice> : null}
       {reason ? <Notice kind="warning">{reason}</Notice> : null}
       {failure ? <Notice kind="error">{failure}</Notice> : null}
       <ErrorSummary errors={summary} />
       <div class="columns">
+        {config?.oidc ? <OidcSignIn settings={config.oidc} claims={claims} onSignedIn={onSignedIn} onFailure={onOidcFailure} primary={dev.kind !== 'available'} /> : null}
         {dev.kind === 'available' ? (
           <section aria-labelledby="rubrik-utveckling" class="panel">
             <h2 id="rubrik-utveckling">Logga in i utvecklingsläge</h2>
@@ -147,7 +173,7 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
               rows={4}
               error={errors['inloggning-token']}
             />
-            <Button type="submit" kind={dev.kind === 'available' ? 'secondary' : 'primary'} busy={busy}>
+            <Button type="submit" kind={dev.kind === 'available' || config?.oidc ? 'secondary' : 'primary'} busy={busy}>
               Logga in med token
             </Button>
           </form>
