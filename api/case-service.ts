@@ -26,7 +26,12 @@ export const toPerson = (p: Principal): Person => ({ sub: p.sub, role: p.role, a
 export function requestIdOf(request: FastifyRequest, principal: Principal, scope: string): string {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') return randomUUID();
-  const h = createHash('sha256').update(`${principal.sub}\n${scope}\n${key}`).digest('hex');
+  return requestIdFor(principal.sub, scope, key);
+}
+
+/** The request id of a person's Idempotency-Key on one route (`POST /v1/cases/…/meetings`). */
+export function requestIdFor(sub: string, scope: string, key: string): string {
+  const h = createHash('sha256').update(`${sub}\n${scope}\n${key}`).digest('hex');
   // Shaped as a UUID so it can double as a case id.
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
