@@ -9,6 +9,10 @@ import { caseWorkflowId, type CommandRequest } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
 import { coordinator, directory, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
 import { appendWaiting, holdAppends } from '../support/hold-appends';
+import { decide } from '../../domain/decide';
+import { appendToStream } from '../../store/event-store';
+import { projectEvents } from '../../store/projections';
+import { stateQuery } from '../../workflows/messages';
 import { sleepUntil } from './event-log';
 import type { TestStack } from '../support/stack';
 
@@ -181,6 +185,45 @@ export const accessChanges = scenario(
   },
 );
 
+/**
+ * The log ahead of its workflow (`reconcile-with-log`): a meeting's append committed, but its
+ * answer never reached the workflow (written here the way the append activity writes it). Housing
+ * then falls due: the schedule's append conflicts, the case reads the meeting back and raises the
+ * alert; the meeting's request, sent again, is answered as applied; housing completed, closed.
+ */
+export const logAhead = scenario(
+  'log-ahead',
+  'a meeting recorded in the log behind the workflow (an append whose answer was lost); housing due at +6 s conflicts, is reconciled and raises level 1; the meeting sent again is a duplicate; housing completed, closed',
+  async (stack, caseId) => {
+    const send = driver(stack, caseId);
+    const t0 = Date.now();
+    const open = openCommand({ caseId, releaseInSeconds: 26, policy: fastPolicy({ reminders: [], escalation: { level2After: 'PT1H' } }) });
+    await stack.journeys.open(caseId, request({ ...open, responsibility: { successorAgencyId: 'frv-gbg' } }));
+    const state = await stack.client.workflow.getHandle(caseWorkflowId(caseId)).query(stateQuery);
+    const meeting = request({ type: 'record_meeting', agencyIds: ['sot-1480'] });
+    const decision = decide(state!, meeting.command, { now: new Date().toISOString(), actor: meeting.actor, directory });
+    if (!decision.ok) throw new Error(decision.rejection.message);
+    await appendToStream(
+      stack.pool,
+      {
+        streamId: caseId,
+        expectedVersion: state!.version,
+        events: decision.events.map((e) => ({
+          type: e.type, data: e.data, occurredAt: e.occurredAt,
+          metadata: { actor: meeting.actor, requestId: meeting.requestId, workflowRunId: 'lost-answer' },
+        })),
+      },
+      (tx, appended) => projectEvents(tx, appended),
+    );
+    await sleepUntil(t0 + 6_000);
+    await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'intervention_overdue'`)).length > 0, 'level 1 raised'), 15_000);
+    const again = await stack.journeys.send(caseId, meeting);
+    check(again.duplicate, 'the meeting sent again is answered as applied');
+    await send({ type: 'complete_intervention', interventionId: 'i1' }, social);
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'flyttat utomlands' });
+  },
+);
+
 type BuildRequest = (state: CaseState | undefined, command: Command, actor: Person) => CommandRequest;
 
 /**
@@ -233,4 +276,4 @@ export const slimUpdates = scenario(
   })),
 );
 
-export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates];
+export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates, logAhead];
