@@ -11,7 +11,7 @@ import { appendToStream, type NewEvent } from '../store/event-store';
 import { projectEvents } from '../store/projections';
 import { coordinatorActor, DAY } from './context';
 import { progress } from './progress';
-import { benchDirectory } from './stack';
+import { benchDirectory } from './directory';
 import { inPool } from './stats';
 
 /**
