@@ -26,6 +26,22 @@ test('50 concurrent calls all get the figures, over at most the figures pool', a
   expect(await figuresBackends()).toBeLessThanOrEqual(FIGURES_POOL_MAX);
 });
 
+test('an answer is never older than its request: a row written just before the calls is counted by all of them', async () => {
+  const boss = await s.token({ sub: 'fig-boss', role: 'supervisor', agencyId: 'kvv-gbg' });
+  const before = await s.call('GET', '/v1/metrics/summary', { token: boss });
+  // A computation is under way while the row is written; the calls after it must not get that one's answer.
+  const under = s.call('GET', '/v1/metrics/summary', { token: boss });
+  await s.pool.query(
+    `INSERT INTO case_summaries (case_id, version, phase, municipality, risk_level, coordinator_agency_id, consent_agency_ids,
+       admitted_at, open_gap_count, meeting_count, policy_id, opened_at, updated_at)
+     VALUES ('fig-fresh', 1, 'hakte', '1480', 'low', 'kvv-gbg', '{}', now(), 0, 0, 'default', now(), now())`);
+  const after = await Promise.all(Array.from({ length: 10 }, () => s.call('GET', '/v1/metrics/summary', { token: boss })));
+  await under;
+  const hakte = (r: { body: { casesByPhase: Record<string, number> } }) => r.body.casesByPhase.hakte ?? 0;
+  expect(after.map(hakte)).toEqual(Array(10).fill(hakte(before) + 1));
+  await s.pool.query(`DELETE FROM case_summaries WHERE case_id = 'fig-fresh'`);
+});
+
 test('figures stuck behind a lock: the API still answers, and the figures give 503 with Retry-After', async () => {
   const boss = await s.token({ sub: 'fig-boss', role: 'supervisor', agencyId: 'kvv-gbg' });
   const coordinator = await s.token({ sub: 'fig-coord', role: 'coordinator', agencyId: 'kvv-gbg' });
