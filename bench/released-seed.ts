@@ -10,7 +10,7 @@ import { seedOpenCases } from './seed';
  */
 export async function seedReleasedCases(pool: Pool, n: number, prefix = 'released'): Promise<{ cases: number; seconds: number }> {
   const started = performance.now();
-  await seedOpenCases(pool, 1, { prefix: `${prefix}-template` });
+  await seedOpenCases(pool, 1, { prefix: `${prefix}-template`, quiet: true });
   const template = await pool.query<{ state: unknown }>('SELECT state FROM case_states WHERE case_id = $1', [`${prefix}-template-1`]);
   const state = JSON.stringify(template.rows[0]!.state);
   const chunk = 2000;

@@ -13,7 +13,7 @@ let s: ApiTestStack;
 let seeded = 0;
 beforeAll(async () => {
   s = await startApiTestStack();
-  await seedOpenCases(s.pool, 40, { prefix: 'page-a' });
+  await seedOpenCases(s.pool, 40, { prefix: 'page-a', quiet: true });
 }, 120_000);
 afterAll(async () => {
   await s?.close();
@@ -22,7 +22,7 @@ afterAll(async () => {
 /** Seeds `n` more cases (5 tasks each, some alerts), as a concurrent writer would. */
 const writeMore = async (n: number) => {
   seeded += 1;
-  await seedOpenCases(s.pool, n, { prefix: `page-more-${seeded}` });
+  await seedOpenCases(s.pool, n, { prefix: `page-more-${seeded}`, quiet: true });
 };
 
 interface Page { items: Record<string, unknown>[]; nextCursor: string | null }
