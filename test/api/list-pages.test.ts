@@ -14,6 +14,10 @@ let seeded = 0;
 beforeAll(async () => {
   s = await startApiTestStack();
   await seedOpenCases(s.pool, 40, { prefix: 'page-a', quiet: true });
+  // Some undated cases and tasks, so that pages also cross into the NULLS LAST tail of the orders.
+  const undated = Array.from({ length: 9 }, (_, k) => `page-a-${k + 2}`);
+  await s.pool.query('UPDATE case_summaries SET expected_release_at = NULL WHERE case_id = ANY($1)', [undated]);
+  await s.pool.query('UPDATE tasks SET due_at = NULL WHERE case_id = ANY($1)', [undated]);
 }, 120_000);
 afterAll(async () => {
   await s?.close();
@@ -63,6 +67,7 @@ test('cases: every case listed at the start comes exactly once while cases are o
   // Still in the list's order: expected release first, undated last, ties by id.
   const keys = items.map((c) => [c.expectedReleaseAt === null ? '~' : (c.expectedReleaseAt as string), c.caseId as string].join(' '));
   expect(keys).toEqual([...keys].sort());
+  expect(items.filter((c) => c.expectedReleaseAt === null).length).toBeGreaterThanOrEqual(9);
   // Each page was logged as a read of exactly the cases it showed.
   const audited = await s.pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM audit_reads WHERE user_id = 'page-coord' AND route = '/v1/cases'`);
@@ -78,6 +83,11 @@ test('the inbox: every task once, overdue first then by deadline, while tasks ar
     expectEachOnce(items.map((t) => t.taskId as string), before);
     const overdue = items.map((t) => t.overdue as boolean);
     expect(overdue).toEqual([...overdue].sort((a, b) => Number(b) - Number(a)));
+    // Undated tasks last (within their overdue group), pages having crossed into them.
+    const undated = items.filter((t) => t.dueAt === null);
+    expect(undated.length).toBeGreaterThanOrEqual(9 * 2);
+    const lastGroup = items.filter((t) => !(t.overdue as boolean));
+    expect(lastGroup.slice(lastGroup.length - undated.length).every((t) => t.dueAt === null)).toBe(true);
   }
 }, 120_000);
 
