@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { recordReads } from '../store/audit-log';
+import { PAGE_LIMIT_DEFAULT } from '../api/schemas/page';
 import { listTasks } from '../store/read-models';
 import type { BenchContext } from './context';
 import { startProfile } from './profile';
@@ -14,7 +15,8 @@ import { seedOpenCases } from './seed';
  * /v1/alerts, the agency with the most open alerts) and a bare `SELECT 1` on the API's pool,
  * round-robin, one request at a time, over HTTP to the API in this process. Side by side, the
  * cost of logging the reads (issue 14): the inbox's query alone, and the same query followed by
- * the audit write the API makes for that page (one row per case shown, one statement).
+ * the audit write the API makes for that page (one row per case shown, one statement). Pages are
+ * the API's default size (PAGE_LIMIT_DEFAULT, fetched with one more row to know whether more follow).
  */
 
 export interface ApiLatencyResult {
@@ -73,10 +75,10 @@ export async function apiLatencyPhase(ctx: BenchContext): Promise<ApiLatencyResu
       await stack.pool.query('SELECT 1');
     },
     inboxQuery: async () => {
-      await listTasks(stack.pool, inbox.agency_id, 'open');
+      await listTasks(stack.pool, inbox.agency_id, 'open', PAGE_LIMIT_DEFAULT + 1);
     },
     inboxQueryAudited: async () => {
-      const page = await listTasks(stack.pool, inbox.agency_id, 'open');
+      const page = (await listTasks(stack.pool, inbox.agency_id, 'open', PAGE_LIMIT_DEFAULT + 1)).slice(0, PAGE_LIMIT_DEFAULT);
       await recordReads(stack.pool, {
         userId: 'bench-officer', role: 'agency', agencyId: inbox.agency_id, caseIds: [...new Set(page.map((t) => t.caseId))],
         route: '/v1/tasks', method: 'GET', status: 200, what: 'tasks',
@@ -111,7 +113,7 @@ export async function apiLatencyPhase(ctx: BenchContext): Promise<ApiLatencyResu
     inbox: { agencyId: inbox.agency_id, openTasks: inbox.n, itemsReturned: inboxItems, ...s.inbox },
     alerts: { agencyId: alerts.agency_id, openAlerts: alerts.n, itemsReturned: alertItems, ...s.alerts },
     selectOne: s.selectOne,
-    auditCost: { inboxQuery: s.inboxQuery, inboxQueryAudited: s.inboxQueryAudited, casesLoggedPerPage: new Set((await listTasks(stack.pool, inbox.agency_id, 'open')).map((x) => x.caseId)).size },
+    auditCost: { inboxQuery: s.inboxQuery, inboxQueryAudited: s.inboxQueryAudited, casesLoggedPerPage: new Set((await listTasks(stack.pool, inbox.agency_id, 'open', PAGE_LIMIT_DEFAULT)).map((x) => x.caseId)).size },
     ratioToSelectOne: {
       inboxP50: round(s.inbox.p50Ms / s.selectOne.p50Ms, 1), inboxP99: round(s.inbox.p99Ms / s.selectOne.p99Ms, 1),
       alertsP50: round(s.alerts.p50Ms / s.selectOne.p50Ms, 1), alertsP99: round(s.alerts.p99Ms / s.selectOne.p99Ms, 1),

@@ -4,7 +4,8 @@ import type { Person } from '../domain/actor';
 import type { Command } from '../domain/commands';
 import type { CommandRequest } from '../workflows/messages';
 import type { PhaseProfile, ProfileTargets } from './profile';
-import { benchDirectory, type BenchStack, type WorkerChild } from './stack';
+import { benchDirectory } from './directory';
+import type { BenchStack, WorkerChild } from './stack';
 
 /** What every phase gets: the stack, the workers, the run's size, and a place for notes. */
 export interface BenchContext {

@@ -1,5 +1,6 @@
 import type { AlertLatenessResult } from './alert-lateness';
 import type { ApiLatencyResult } from './api-latency';
+import type { FiguresResult } from './figures';
 import type { LifecycleResult } from './lifecycle';
 import type { ProjectionLagResult } from './projection-lag';
 import type { RebuildResult } from './rebuild';
@@ -11,6 +12,7 @@ export interface BenchResults {
   apiLatency: ApiLatencyResult | null;
   projectionLag: ProjectionLagResult | null;
   workerMemory: WorkerMemoryResult | null;
+  figures: FiguresResult | null;
   rebuild: RebuildResult | null;
 }
 
@@ -75,6 +77,15 @@ export function renderTable(r: BenchResults, opts: { fullSize: boolean }): strin
   if (r.workerMemory) {
     const w = r.workerMemory;
     rows.push(['workerMemory', `RSS at ${w.cases.toLocaleString('en')} cases · per 1,000`, `${f(w.rssMiB, 0)} MiB · ${f(w.perThousandMiB, 1)} MiB`, mark('worker RSS at 10,000 cases (MiB)')]);
+  }
+  if (r.figures) {
+    const g = r.figures;
+    rows.push(['figures', `summary queries p50 · p99 at ${g.releasedCases.toLocaleString('en')} released`, `${f(g.query.p50Ms, 1)} · ${f(g.query.p99Ms, 1)} ms`, '']);
+    rows.push(['', 'the queries before p50 · p99', `${f(g.queryBefore.p50Ms, 1)} · ${f(g.queryBefore.p99Ms, 1)} ms`, '']);
+    rows.push(['', 'SELECT 1 p50 · p99', `${f(g.selectOne.p50Ms, 2)} · ${f(g.selectOne.p99Ms, 2)} ms`, '']);
+    rows.push(['', 'commands p50 · p99, alone', `${f(g.commands.p50Ms, 1)} · ${f(g.commands.p99Ms, 1)} ms`, '']);
+    rows.push(['', 'commands p50 · p99, 50 summary callers', `${f(g.commandsUnderFigures.p50Ms, 1)} · ${f(g.commandsUnderFigures.p99Ms, 1)} ms`, '']);
+    rows.push(['', `summary calls (n=${g.summaryCalls.n}) p50 · p99 · 503s`, `${f(g.summaryCalls.p50Ms, 1)} · ${f(g.summaryCalls.p99Ms, 1)} ms · ${g.summaryCalls.unavailable}`, '']);
   }
   if (r.rebuild) rows.push(['rebuild', 'events · events/s', `${r.rebuild.events.toLocaleString('en')} · ${f(r.rebuild.eventsPerSecond, 0)}/s`, '']);
   const head: [string, string, string, string] = ['phase', 'figure', 'value', 'aim'];

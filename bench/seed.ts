@@ -11,7 +11,7 @@ import { appendToStream, type NewEvent } from '../store/event-store';
 import { projectEvents } from '../store/projections';
 import { coordinatorActor, DAY } from './context';
 import { progress } from './progress';
-import { benchDirectory } from './stack';
+import { benchDirectory } from './directory';
 import { inPool } from './stats';
 
 /**
@@ -52,12 +52,13 @@ function toNewEvent(e: DomainEvent): NewEvent {
 
 export interface SeedResult { cases: number; tasks: number; events: number; appends: number; seconds: number }
 
-export async function seedOpenCases(pool: Pool, n: number, opts: { concurrency?: number; prefix?: string } = {}): Promise<SeedResult> {
+/** `quiet`: no progress bar (tests seed a few cases at a time). */
+export async function seedOpenCases(pool: Pool, n: number, opts: { concurrency?: number; prefix?: string; quiet?: boolean } = {}): Promise<SeedResult> {
   const prefix = opts.prefix ?? 'seed';
   const started = performance.now();
   let events = 0;
   let appends = 0;
-  const bar = progress('apiLatency: seed', n);
+  const bar = opts.quiet ? { tick: () => undefined, done: () => undefined } : progress('apiLatency: seed', n);
 
   const append = async (caseId: string, state: CaseState | undefined, evs: DomainEvent[]): Promise<CaseState> => {
     await appendToStream(pool, { streamId: caseId, expectedVersion: state?.version ?? 0, events: evs.map(toNewEvent) }, projectEvents);

@@ -19,7 +19,7 @@ import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { upsertAgency } from '../store/agencies';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
-import { directory } from '../test/support/fixtures';
+import { benchDirectory } from './directory';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { say } from './progress';
 import type { ChildMessage, ParentMessage, WorkerChildConfig } from './worker-child';
@@ -34,9 +34,7 @@ import type { ChildMessage, ParentMessage, WorkerChildConfig } from './worker-ch
 export const MAIN_QUEUE = 'bench-journeys';
 export const BASELINE_QUEUE = 'bench-baseline';
 
-/** One more agency, with an inbox of its own, for the projection-lag probe. */
-export const PROBE_AGENCY = { agencyId: 'bench-probe', type: 'kronofogden' as const, name: 'Bench probe', municipalities: ['*'] };
-export const benchDirectory = [...directory, PROBE_AGENCY];
+export { benchDirectory, PROBE_AGENCY } from './directory';
 
 export interface MemorySample {
   rss: number;

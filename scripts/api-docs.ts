@@ -41,7 +41,8 @@ function fields(s: Schema | undefined): string[] {
     `| \`${name}\` | ${typeOf(p)} | ${required.has(name) ? 'yes' : ''} | ${(p.description ?? '').replace(/\n/g, ' ')} |`);
 }
 
-export async function apiMarkdown(): Promise<string> {
+/** The OpenAPI document the API serves at `/openapi.json`, built without any service running. */
+export async function openApiDocument(): Promise<Record<string, unknown>> {
   // Nothing is called: the routes only need clients to exist to be registered.
   const env = loadEnv({ AUTH_MODE: 'dev', AUTH_DEV_SECRET: newDevSecret(), LOG_LEVEL: 'silent', PAYLOAD_KEYS: newPayloadKeys('docs'), MASTER_KEYS: newPayloadKeys('docs-master') });
   const pool = new Pool({ connectionString: 'postgres://127.0.0.1:1/none' });
@@ -52,9 +53,14 @@ export async function apiMarkdown(): Promise<string> {
     registerRoutes: (a) => registerDomainRoutes(a, { pool, journeys: new JourneyClient(client, env.TEMPORAL_TASK_QUEUE, readCaseFrom(pool)) }),
   });
   await app.ready();
-  const doc = app.swagger() as { paths: Record<string, Record<string, Operation>> };
+  const doc = app.swagger() as unknown as Record<string, unknown>;
   await app.close();
   await pool.end();
+  return doc;
+}
+
+export async function apiMarkdown(): Promise<string> {
+  const doc = (await openApiDocument()) as { paths: Record<string, Record<string, Operation>> };
 
   const out: string[] = [
     '# HTTP API',

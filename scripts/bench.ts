@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { alertLatenessPhase } from '../bench/alert-lateness';
 import { apiLatencyPhase } from '../bench/api-latency';
+import { figuresPhase } from '../bench/figures';
 import type { BenchContext } from '../bench/context';
 import { lifecyclePhase } from '../bench/lifecycle';
 import { describeProfile, type PhaseProfile } from '../bench/profile';
@@ -26,7 +27,7 @@ import { PROJECT_ROOT } from './temporal-cli';
  * --quick: the same phases, smaller (a few minutes); --only: the named phases (development).
  */
 
-const PHASES = ['lifecycle', 'alertLateness', 'apiLatency', 'projectionLag', 'workerMemory', 'rebuild'] as const;
+const PHASES = ['lifecycle', 'alertLateness', 'apiLatency', 'projectionLag', 'workerMemory', 'figures', 'rebuild'] as const;
 type Phase = (typeof PHASES)[number];
 const USAGE = `usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}]`;
 
@@ -76,7 +77,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
 
-  const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, rebuild: null };
+  const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, figures: null, rebuild: null };
   const phaseNotes: Record<string, string> = {};
   const details: Record<string, unknown> = {};
   const profiles: Record<string, PhaseProfile> = {};
@@ -154,6 +155,7 @@ async function main(): Promise<number> {
     if (runs('apiLatency')) results.apiLatency = await timed('apiLatency', () => apiLatencyPhase(ctx));
     if (runs('projectionLag')) results.projectionLag = await timed('projectionLag', () => projectionLagPhase(ctx));
     if (runs('workerMemory')) results.workerMemory = await timed('workerMemory', () => workerMemoryPhase(ctx));
+    if (runs('figures')) results.figures = await timed('figures', () => figuresPhase(ctx));
     if (runs('rebuild')) {
       // Nothing else writes while the read models are rebuilt.
       await Promise.all([workers.journey?.stop(), workers.baseline?.stop()]);

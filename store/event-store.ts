@@ -192,11 +192,11 @@ async function resolveTakenVersions(
   throw new ConcurrencyConflict(streamId, expectedVersion, rows[0]?.current ?? 0);
 }
 
-/** All events of a stream from `fromVersion` on, in version order. */
-export async function readStream(db: Queryable, streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+/** The events of a stream from `fromVersion` on (at most `limit` of them, if given), in version order. */
+export async function readStream(db: Queryable, streamId: string, fromVersion = 1, limit?: number): Promise<StoredEvent[]> {
   const res = await db.query<EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
-    [streamId, fromVersion],
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version >= $2 ORDER BY version LIMIT $3`,
+    [streamId, fromVersion, limit ?? null],
   );
   return res.rows.map(toStoredEvent);
 }

@@ -37,14 +37,11 @@ export async function metricsSummary(db: Queryable) {
     db.query(`SELECT count(*) FILTER (WHERE due_at <= now())::int AS due,
                      count(*) FILTER (WHERE status = 'completed' AND completed_at <= due_at)::int AS on_time
                 FROM tasks WHERE kind = 'follow_up' AND status <> 'cancelled'`),
+    // Off the summary rows' precomputed releases (migration 008): one small value per case.
     db.query(`
-      WITH o AS (
-        SELECT cs.case_id, (x->>'kind') AS kind, (x->>'at')::timestamptz AS at
-          FROM case_states cs, jsonb_array_elements(cs.state->'outcomes') x),
-      rel AS (
-        SELECT r.case_id, r.at,
-               (SELECT min(n.at) FROM o n WHERE n.case_id = r.case_id AND n.kind = 'new_remand' AND n.at > r.at) AS remand
-          FROM o r WHERE r.kind = 'released')
+      WITH rel AS (
+        SELECT (r->>'released')::timestamptz AS at, (r->>'remand')::timestamptz AS remand
+          FROM case_summaries s, jsonb_array_elements(s.release_outcomes) r)
       SELECT count(*) FILTER (WHERE at <= now() - interval '100 days')::int AS base100,
              count(*) FILTER (WHERE at <= now() - interval '100 days' AND remand <= at + interval '100 days')::int AS re100,
              count(*) FILTER (WHERE at <= now() - interval '1 year')::int AS base365,

@@ -4,6 +4,7 @@ import type { DomainEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
 import { gapsAt } from '../domain/gaps';
 import type { StoredEvent } from './event-store';
+import { releaseOutcomes } from './release-outcomes';
 
 export const LIVE_CHECKPOINT = 'read-models';
 
@@ -74,8 +75,8 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string): Prom
   await tx.query(
     `INSERT INTO case_summaries (case_id, version, phase, measure, municipality, risk_level, coordinator_agency_id,
        consent_agency_ids, admitted_at, expected_release_at, released_at, closed_at, open_gap_count, meeting_count,
-       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id, erased_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
+       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id, erased_at, release_outcomes)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
      ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, phase = EXCLUDED.phase, measure = EXCLUDED.measure,
        municipality = EXCLUDED.municipality, risk_level = EXCLUDED.risk_level,
        coordinator_agency_id = EXCLUDED.coordinator_agency_id, consent_agency_ids = EXCLUDED.consent_agency_ids,
@@ -83,12 +84,12 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string): Prom
        released_at = EXCLUDED.released_at, closed_at = EXCLUDED.closed_at, open_gap_count = EXCLUDED.open_gap_count,
        meeting_count = EXCLUDED.meeting_count, policy_id = EXCLUDED.policy_id, updated_at = EXCLUDED.updated_at,
        holder_agency_id = EXCLUDED.holder_agency_id, successor_agency_id = EXCLUDED.successor_agency_id,
-       erased_at = EXCLUDED.erased_at`,
+       erased_at = EXCLUDED.erased_at, release_outcomes = EXCLUDED.release_outcomes`,
     [
       s.caseId, s.version, s.phase, s.measure ?? null, s.client.municipality, s.riskLevel, s.coordinatorAgencyId,
       s.consent.agencyIds, s.admittedAt, s.expectedReleaseAt ?? null, s.releasedAt ?? null, s.closedAt ?? null,
       gaps.length, s.meetings.length, s.policy.policyId, s.openedAt, now,
-      s.responsibility.holderAgencyId, s.responsibility.successorAgencyId, s.erasedAt ?? null,
+      s.responsibility.holderAgencyId, s.responsibility.successorAgencyId, s.erasedAt ?? null, JSON.stringify(releaseOutcomes(s)),
     ],
   );
   const tasks = [

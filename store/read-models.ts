@@ -1,5 +1,6 @@
 import type { CaseState } from '../domain/case-state';
 import type { Queryable } from './event-store';
+import { keysetAfter, keyText } from './keyset';
 
 /*
  * Queries of the read models for the API's lists, inboxes and figures. The case's own exact
@@ -22,27 +23,46 @@ const TASK_STATUS: Record<TaskFilter, string[]> = {
 };
 
 /**
+ * Where the next page of an inbox starts: the instant the first page was read (`asOf`, so that a
+ * task falling overdue while the user pages does not jump back to pages already shown), then the
+ * last task's deadline and id.
+ */
+export interface TaskKey { asOf: string; overdue: boolean; dueAt: string | null; taskId: string }
+
+/**
  * An agency's inbox: its own tasks, for clients whose consent covers it; overdue first, then by
  * deadline, undated last. For the open filters "overdue" is exactly "due_at <= now()", so the
  * deadline order alone puts overdue first, and the page is read off tasks_open_by_due
  * (migration 005) without sorting the agency's open tasks.
  */
-export async function listTasks(db: Queryable, agencyId: string, filter: TaskFilter, limit = 500) {
+export async function listTasks(db: Queryable, agencyId: string, filter: TaskFilter, limit = 500, after?: TaskKey) {
   const openOnly = filter === 'open' || filter === 'overdue';
+  const params: unknown[] = [agencyId, TASK_STATUS[filter], TASK_STATUS.open, filter === 'overdue', limit, after?.asOf ?? null];
+  // The order's "overdue" is as of the first page; the flag shown is as of now.
+  const asOf = 'coalesce($6::timestamptz, now())';
   // Never NULL: an undated task is not overdue (a NULL would sort before `true` in DESC order).
-  const overdue = '(t.status = ANY($3) AND coalesce(t.due_at <= now(), false))';
-  const order = openOnly ? 't.due_at ASC NULLS LAST, t.task_id' : `${overdue} DESC, t.due_at ASC NULLS LAST, t.task_id`;
+  const overdueAt = (at: string) => `(t.status = ANY($3) AND coalesce(t.due_at <= ${at}, false))`;
+  const order = openOnly ? 't.due_at ASC NULLS LAST, t.task_id' : `${overdueAt(asOf)} DESC, t.due_at ASC NULLS LAST, t.task_id`;
+  const due = { sql: 't.due_at', type: 'timestamptz', nullable: true };
+  const id = { sql: 't.task_id', type: 'text' };
+  // For the open filters overdue is exactly "due by asOf", so the deadline order alone is the order.
+  const next = !after ? 'true' : openOnly
+    ? keysetAfter([due, id], [after.dueAt, after.taskId], params)
+    : keysetAfter([{ sql: overdueAt(asOf), type: 'boolean', desc: true }, due, id],
+      [after.overdue, after.dueAt, after.taskId], params);
   const r = await db.query(
     `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status,
-            ${overdue} AS overdue, ci.name AS client_name, s.expected_release_at
+            ${overdueAt('now()')} AS overdue, ${overdueAt(asOf)} AS overdue_key, ${keyText('t.due_at')} AS due_key, ${keyText(asOf)} AS as_of,
+            ci.name AS client_name, s.expected_release_at
        FROM tasks t
        JOIN case_summaries s ON s.case_id = t.case_id
        LEFT JOIN client_identities ci ON ci.case_id = t.case_id
       WHERE t.agency_id = $1 AND t.status = ANY($2) AND $1 = ANY(s.consent_agency_ids) AND s.erased_at IS NULL
-        AND ($4::boolean IS FALSE OR t.due_at <= now())
+        AND ($4::boolean IS FALSE OR t.due_at <= ${asOf})
+        AND ${next}
       ORDER BY ${order}
       LIMIT $5`,
-    [agencyId, TASK_STATUS[filter], TASK_STATUS.open, filter === 'overdue', limit],
+    params,
   );
   return r.rows.map((t) => ({
     taskId: t.task_id as string,
@@ -57,6 +77,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
     overdue: t.overdue as boolean,
     clientName: (t.client_name as string | null) ?? '',
     expectedReleaseAt: t.expected_release_at ? (t.expected_release_at as Date).toISOString() : null,
+    sortKey: { asOf: t.as_of as string, overdue: t.overdue_key as boolean, dueAt: t.due_key as string | null, taskId: t.task_id as string } satisfies TaskKey,
   }));
 }
 
@@ -90,13 +111,26 @@ export type AlertView = ReturnType<typeof alertRow>;
 const SUPERVISOR_SEES_CASE = `EXISTS (SELECT 1 FROM case_summaries s WHERE s.case_id = a.case_id AND s.erased_at IS NULL
   AND (s.coordinator_agency_id = $1 OR $1 = ANY(s.consent_agency_ids)))`;
 
-export async function listAlerts(db: Queryable, agencyId: string, filter: AlertFilter, limit = 500): Promise<AlertView[]> {
+/** Where the next page of alerts starts: the last alert's level, raising time and id. */
+export interface AlertKey { level: number; raisedAt: string; alertId: string }
+
+export async function listAlerts(db: Queryable, agencyId: string, filter: AlertFilter, limit = 500, after?: AlertKey) {
+  const params: unknown[] = [agencyId, filter, limit];
+  const next = after
+    ? keysetAfter([
+      { sql: 'a.level', type: 'int', desc: true }, { sql: 'a.raised_at', type: 'timestamptz', desc: true }, { sql: 'a.alert_id', type: 'text' },
+    ], [after.level, after.raisedAt, after.alertId], params)
+    : 'true';
   const r = await db.query(
-    `SELECT a.* FROM alerts a WHERE a.agency_id = $1 AND ($2 = 'all' OR a.status = $2) AND ${SUPERVISOR_SEES_CASE}
+    `SELECT a.*, ${keyText('a.raised_at')} AS raised_key FROM alerts a
+      WHERE a.agency_id = $1 AND ($2 = 'all' OR a.status = $2) AND ${SUPERVISOR_SEES_CASE} AND ${next}
       ORDER BY a.level DESC, a.raised_at DESC, a.alert_id LIMIT $3`,
-    [agencyId, filter, limit],
+    params,
   );
-  return r.rows.map(alertRow);
+  return r.rows.map((row) => ({
+    ...alertRow(row),
+    sortKey: { level: row.level as number, raisedAt: row.raised_key as string, alertId: row.alert_id as string } satisfies AlertKey,
+  }));
 }
 
 /** Every alert of one case, oldest first (the client's own extract). */
@@ -153,18 +187,27 @@ const SEES_CASE = {
   agency: 's.consent_agency_ids @> ARRAY[$5::text]',
 } as const;
 
-export async function listCases(db: Queryable, f: CaseListFilter) {
+/** Where the next page of cases starts: the last case's expected release (NULL last) and id. */
+export interface CaseKey { expectedReleaseAt: string | null; caseId: string }
+
+export async function listCases(db: Queryable, f: CaseListFilter, after?: CaseKey) {
+  const params: unknown[] = [f.phase ?? null, f.releaseWithinDays ?? null, f.hasGaps ?? null, f.limit ?? 500, f.viewer.agencyId];
+  const next = after
+    ? keysetAfter([{ sql: 's.expected_release_at', type: 'timestamptz', nullable: true }, { sql: 's.case_id', type: 'text' }],
+      [after.expectedReleaseAt, after.caseId], params)
+    : 'true';
   const r = await db.query(
-    `SELECT s.*, ci.name AS client_name FROM case_summaries s
+    `SELECT s.*, ${keyText('s.expected_release_at')} AS release_key, ci.name AS client_name FROM case_summaries s
        LEFT JOIN client_identities ci ON ci.case_id = s.case_id
       WHERE ($1::text IS NULL OR s.phase = $1)
         AND ($2::int IS NULL OR (s.expected_release_at >= now() AND s.expected_release_at <= now() + make_interval(days => $2)
              AND s.phase IN ('hakte', 'anstalt', 'utslussning')))
         AND ($3::boolean IS NULL OR (s.open_gap_count > 0) = $3)
         AND ${SEES_CASE[f.viewer.role]} AND s.erased_at IS NULL
+        AND ${next}
       ORDER BY s.expected_release_at ASC NULLS LAST, s.case_id
       LIMIT $4`,
-    [f.phase ?? null, f.releaseWithinDays ?? null, f.hasGaps ?? null, f.limit ?? 500, f.viewer.agencyId],
+    params,
   );
   return r.rows.map((s) => ({
     caseId: s.case_id as string,
@@ -178,5 +221,6 @@ export async function listCases(db: Queryable, f: CaseListFilter) {
     ...(s.released_at ? { releasedAt: (s.released_at as Date).toISOString() } : {}),
     openGapCount: s.open_gap_count as number,
     coordinatorAgencyId: s.coordinator_agency_id as string,
+    sortKey: { expectedReleaseAt: s.release_key as string | null, caseId: s.case_id as string } satisfies CaseKey,
   }));
 }

@@ -13,7 +13,8 @@ import type { JourneyClient } from '../journey-client';
 import { problemResponses } from '../openapi';
 import { ProblemError, problems } from '../problem';
 import { auditRead } from '../read-audit';
-import { alertSchema, items } from '../schemas/views';
+import { keyId, keyTimestamp, page, pageQuery, toPage } from '../schemas/page';
+import { alertSchema } from '../schemas/views';
 
 const STREAM_POLL_MS = 250;
 const STREAM_RETRY_MS = 2000;
@@ -28,14 +29,19 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     config: { audit: true },
     schema: {
       tags: ['alerts'], summary: "Alerts addressed to the caller's agency",
-      querystring: z.object({ status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open') }),
-      response: { 200: items(alertSchema), ...problemResponses(400, 401, 403, 503) },
+      querystring: z.object({ status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open') })
+        .extend(pageQuery('alerts', z.tuple([z.number().int().min(1).max(3), keyTimestamp, keyId])).shape),
+      response: { 200: page(alertSchema), ...problemResponses(400, 401, 403, 503) },
     },
   }, async (request) => {
     const principal = principalOf(request);
-    const rows = await orUnavailable(() => listAlerts(deps.pool, principal.agencyId ?? '', request.query.status));
-    await auditRead(request, deps.pool, rows.map((a) => a.caseId), 'alerts');
-    return { items: rows as z.infer<typeof alertSchema>[] };
+    const { status, limit, cursor } = request.query;
+    const after = cursor && { level: cursor[0], raisedAt: cursor[1], alertId: cursor[2] };
+    const rows = await orUnavailable(() => listAlerts(deps.pool, principal.agencyId ?? '', status, limit + 1, after));
+    const result = toPage('alerts', rows, limit, ({ sortKey: k }) => [k.level, k.raisedAt, k.alertId],
+      ({ sortKey: _, ...a }) => a as z.infer<typeof alertSchema>);
+    await auditRead(request, deps.pool, result.items.map((a) => a.caseId), 'alerts');
+    return result;
   });
 
   app.post('/v1/alerts/:alertId/acknowledge', {

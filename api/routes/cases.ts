@@ -25,6 +25,7 @@ import type { JourneyClient } from '../journey-client';
 import { problemResponses } from '../openapi';
 import { ProblemError, problemFromRejection, problems, safeErrorForLog } from '../problem';
 import { auditRead } from '../read-audit';
+import { encodeCursor, keyId, keyTimestamp, page, pageQuery, toPage } from '../schemas/page';
 import { accessLogEntrySchema, caseSummarySchema, caseViewSchema, eventViewSchema, items } from '../schemas/views';
 import type { Pool } from 'pg';
 
@@ -119,16 +120,19 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
         phase: phaseSchema.optional(),
         releaseWithinDays: z.coerce.number().int().min(0).max(3650).optional(),
         hasGaps: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-      }),
-      response: { 200: items(caseSummarySchema), ...problemResponses(400, 401, 403, 503) } },
+      }).extend(pageQuery('cases', z.tuple([keyTimestamp.nullable(), keyId])).shape),
+      response: { 200: page(caseSummarySchema), ...problemResponses(400, 401, 403, 503) } },
   }, async (request) => {
     const principal = principalOf(request);
-    const q = request.query;
+    const { limit, cursor, ...filter } = request.query;
+    const after = cursor && { expectedReleaseAt: cursor[0], caseId: cursor[1] };
     const rows = await orUnavailable(() => listCases(deps.pool, {
-      ...q, viewer: { role: principal.role as 'coordinator' | 'supervisor' | 'agency', agencyId: principal.agencyId ?? '' },
-    }));
-    await auditRead(request, deps.pool, rows.map((r) => r.caseId), 'case-list');
-    return { items: rows as z.infer<typeof caseSummarySchema>[] };
+      ...filter, limit: limit + 1, viewer: { role: principal.role as 'coordinator' | 'supervisor' | 'agency', agencyId: principal.agencyId ?? '' },
+    }, after));
+    const result = toPage('cases', rows, limit, ({ sortKey: k }) => [k.expectedReleaseAt, k.caseId],
+      ({ sortKey: _, ...c }) => c as z.infer<typeof caseSummarySchema>);
+    await auditRead(request, deps.pool, result.items.map((r) => r.caseId), 'case-list');
+    return result;
   });
 
   app.get('/v1/cases/:caseId', {
@@ -147,18 +151,24 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     onRequest: requireRole('coordinator', 'supervisor'),
     config: audited,
     schema: { tags: ['cases'], summary: "The case's audit trail, in version order", params: caseParams,
-      response: { 200: items(eventViewSchema), ...problemResponses(401, 403, 404, 503) } },
+      querystring: pageQuery('events', z.tuple([z.number().int().min(1)])),
+      response: { 200: page(eventViewSchema), ...problemResponses(400, 401, 403, 404, 503) } },
   }, async (request) => {
     const principal = principalOf(request);
     const state = await visibleCase(deps.pool, request.params.caseId, principal);
     if (!canSeeTrail(state, principal)) throw problems.notFound('No such case.');
-    const events = await orUnavailable(async () => openEvents(deps.pool, deps.keys, await readStream(deps.pool, request.params.caseId)));
+    const { limit, cursor } = request.query;
+    // Versions only grow: a page continues after the last version shown, new events come at the end.
+    const stored = await orUnavailable(() => readStream(deps.pool, request.params.caseId, (cursor?.[0] ?? 0) + 1, limit + 1));
+    const more = stored.length > limit;
+    const events = await orUnavailable(() => openEvents(deps.pool, deps.keys, stored.slice(0, limit)));
     await auditRead(request, deps.pool, [state.caseId], 'events');
     return {
       items: events.map((e) => ({
         version: e.version, type: e.type, occurredAt: e.occurredAt,
         actor: e.metadata.actor as Record<string, unknown>, data: e.data as Record<string, unknown>,
       })),
+      nextCursor: more ? encodeCursor('events', [events.at(-1)!.version]) : null,
     };
   });
 

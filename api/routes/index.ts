@@ -4,6 +4,7 @@ import { CaseKeys } from '../../store/case-keys';
 import type { ApiApp } from '../server';
 import type { JourneyClient } from '../journey-client';
 import { replayGuard } from '../case-service';
+import { FiguresGate } from '../figures-gate';
 import { keptResponses } from '../kept-responses';
 import { installReadAudit } from '../read-audit';
 import { installTextGuard } from '../text-guard';
@@ -28,7 +29,9 @@ export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; jou
   await app.register(casePrivacyRoutes, { pool: deps.pool, keys: deps.keys, temporal: deps.journeys.temporal });
   await app.register(taskRoutes, { pool: deps.pool });
   await app.register(alertRoutes, { ...deps, streamsPerUser: app.deps.env.ALERT_STREAMS_PER_USER });
-  await app.register(metricsSummaryRoutes, { pool: deps.pool });
+  const figures = FiguresGate.beside(deps.pool);
+  app.addHook('onClose', () => figures.close());
+  await app.register(metricsSummaryRoutes, { figures });
   await app.register(subscriptionRoutes, { pool: deps.pool, webhookTargets: webhookTargetRules(app.deps.env) });
   await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS, corsOrigins: app.deps.env.CODEC_CORS_ORIGINS });
 }

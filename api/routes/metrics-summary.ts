@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Pool } from 'pg';
 import { z } from 'zod';
-import { metricsSummary } from '../../store/metrics-summary';
 import { requireRole } from '../auth';
+import type { FiguresGate } from '../figures-gate';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
 
@@ -27,9 +26,11 @@ export const metricsSummarySchema = z.object({
   reoffence: z.object({ within100Days: ratio, within1Year: ratio }),
 });
 
-export const metricsSummaryRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { pool }) => {
+export const metricsSummaryRoutes: FastifyPluginAsyncZod<{ figures: FiguresGate }> = async (app, { figures }) => {
   app.get('/v1/metrics/summary', {
     onRequest: requireRole('supervisor', 'coordinator', 'admin'),
-    schema: { tags: ['figures'], summary: 'Figures for follow-up and evaluation', response: { 200: metricsSummarySchema, ...problemResponses(401, 403, 503) } },
-  }, async () => orUnavailable(() => metricsSummary(pool)));
+    schema: { tags: ['figures'], summary: 'Figures for follow-up and evaluation',
+      description: 'Computed once for all callers asking at the same moment, on a small pool of their own; 503 with Retry-After when the database cannot give them in time.',
+      response: { 200: metricsSummarySchema, ...problemResponses(401, 403, 503) } },
+  }, async () => orUnavailable(() => figures.summary()));
 };

@@ -6,7 +6,8 @@ import { principalOf, requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
 import { auditRead } from '../read-audit';
-import { items, taskSchema } from '../schemas/views';
+import { keyId, keyTimestamp, page, pageQuery, toPage } from '../schemas/page';
+import { taskSchema } from '../schemas/views';
 
 /** An agency's inbox: only its own tasks, for clients whose consent covers it, overdue first. */
 export const taskRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { pool }) => {
@@ -15,13 +16,18 @@ export const taskRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { p
     config: { audit: true },
     schema: {
       tags: ['agencies’ work'], summary: "The caller's agency's tasks",
-      querystring: z.object({ status: z.enum(['open', 'overdue', 'done', 'all']).default('open') }),
-      response: { 200: items(taskSchema), ...problemResponses(400, 401, 403, 503) },
+      querystring: z.object({ status: z.enum(['open', 'overdue', 'done', 'all']).default('open') })
+        .extend(pageQuery('tasks', z.tuple([keyTimestamp, z.boolean(), keyTimestamp.nullable(), keyId])).shape),
+      response: { 200: page(taskSchema), ...problemResponses(400, 401, 403, 503) },
     },
   }, async (request) => {
     const principal = principalOf(request);
-    const rows = await orUnavailable(() => listTasks(pool, principal.agencyId ?? '', request.query.status));
-    await auditRead(request, pool, rows.map((t) => t.caseId), 'tasks');
-    return { items: rows };
+    const { status, limit, cursor } = request.query;
+    const after = cursor && { asOf: cursor[0], overdue: cursor[1], dueAt: cursor[2], taskId: cursor[3] };
+    const rows = await orUnavailable(() => listTasks(pool, principal.agencyId ?? '', status, limit + 1, after));
+    const result = toPage('tasks', rows, limit, ({ sortKey: k }) => [k.asOf, k.overdue, k.dueAt, k.taskId], ({ sortKey: _, ...t }) => t);
+    // Each page is a read of its own: logged with the cases it shows.
+    await auditRead(request, pool, result.items.map((t) => t.caseId), 'tasks');
+    return result;
   });
 };

@@ -93,3 +93,22 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   }
   return json as T;
 }
+
+/** Items per request when a whole list is loaded: the most the API gives in one page. */
+const PAGE_LIMIT = 200;
+
+/**
+ * GETs every page of a paged list (`{ items, nextCursor }`), following `nextCursor` to the end,
+ * so that a list is never silently cut at the first page.
+ */
+export async function apiAllPages<T>(path: string, opts: RequestOptions = {}): Promise<{ items: T[] }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = `limit=${PAGE_LIMIT}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: { items: T[]; nextCursor: string | null } = await api('GET', `${path}${path.includes('?') ? '&' : '?'}${query}`, opts);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { items };
+}

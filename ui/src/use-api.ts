@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from './api';
+import { api, apiAllPages, ApiError } from './api';
 
 export interface Loaded<T> {
   data: T | null;
@@ -11,8 +11,11 @@ export interface Loaded<T> {
   set(data: T): void;
 }
 
+const getOne = (path: string) => api<unknown>('GET', path);
+const getAllPages = (path: string) => apiAllPages<unknown>(path);
+
 /** GETs `path` (null: nothing yet) and keeps the answer; a newer request wins over an older one. */
-export function useApi<T>(path: string | null): Loaded<T> {
+export function useApi<T>(path: string | null, get: (path: string) => Promise<unknown> = getOne): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(path !== null);
@@ -23,7 +26,7 @@ export function useApi<T>(path: string | null): Loaded<T> {
     const mine = ++generation.current;
     setLoading(true);
     try {
-      const result = await api<T>('GET', path);
+      const result = (await get(path)) as T;
       if (mine === generation.current) {
         setData(result);
         setError(null);
@@ -33,11 +36,16 @@ export function useApi<T>(path: string | null): Loaded<T> {
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-  }, [path]);
+  }, [path, get]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
   return { data, error, loading, reload: load, set: setData };
+}
+
+/** A paged list, every page of it (see apiAllPages): the same as useApi otherwise. */
+export function useApiList<T>(path: string | null): Loaded<{ items: T[] }> {
+  return useApi<{ items: T[] }>(path, getAllPages);
 }

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, apiAllPages, ApiError } from '../api';
 import { followAlerts, type StreamState } from '../alert-stream';
 import { useApp } from '../app-context';
 import { Badge, Button, Notice, Page, Time } from '../components/ui';
 import { ALERT_LEVELS, GAP_KINDS, label } from '../labels';
 import { Link } from '../router';
 import type { Alert, CaseSummary } from '../types';
-import { useApi } from '../use-api';
+import { useApiList } from '../use-api';
 
 const RANK: Record<Alert['status'], number> = { open: 0, acknowledged: 1, resolved: 2 };
 const STATE_TEXT: Record<StreamState, string> = {
@@ -86,7 +86,7 @@ export function AlertsPage() {
   const [alerts, setAlerts] = useState<Record<string, Alert>>({});
   const [stream, setStream] = useState<StreamState>('connecting');
   const [error, setError] = useState<string | null>(null);
-  const cases = useApi<{ items: CaseSummary[] }>('/v1/cases');
+  const cases = useApiList<CaseSummary>('/v1/cases');
   const known = useRef(new Set<string>());
   const names = new Map((cases.data?.items ?? []).map((c) => [c.caseId, c.client.name]));
   const namesRef = useRef(names);
@@ -105,8 +105,8 @@ export function AlertsPage() {
   const loadBacklog = useCallback(async () => {
     try {
       const [open, acknowledged] = await Promise.all([
-        api<{ items: Alert[] }>('GET', '/v1/alerts?status=open'),
-        api<{ items: Alert[] }>('GET', '/v1/alerts?status=acknowledged'),
+        apiAllPages<Alert>('/v1/alerts?status=open'),
+        apiAllPages<Alert>('/v1/alerts?status=acknowledged'),
       ]);
       const all = [...open.items, ...acknowledged.items];
       for (const a of all) known.current.add(a.alertId);

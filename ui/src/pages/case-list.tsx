@@ -4,7 +4,7 @@ import { Badge, Button, Loading, Notice, Page, SelectField, Time } from '../comp
 import { MEASURES, PHASES, RISK_LEVELS, label } from '../labels';
 import { Link, navigate, useLocation } from '../router';
 import type { CaseSummary } from '../types';
-import { useApi } from '../use-api';
+import { useApiList } from '../use-api';
 
 const WITHIN: Record<string, { days: number; text: string }> = {
   '12': { days: 84, text: 'inom 12 veckor' },
@@ -26,7 +26,7 @@ export function CaseListPage() {
   if (applied.phase) params.set('phase', applied.phase);
   if (applied.within && WITHIN[applied.within]) params.set('releaseWithinDays', String(WITHIN[applied.within]?.days));
   if (applied.gaps) params.set('hasGaps', applied.gaps === 'ja' ? 'true' : 'false');
-  const list = useApi<{ items: CaseSummary[] }>(`/v1/cases${params.size ? `?${params}` : ''}`);
+  const list = useApiList<CaseSummary>(`/v1/cases${params.size ? `?${params}` : ''}`);
 
   useEffect(() => {
     if (!list.loading && list.data) announce(`${casesText(list.data.items.length)} visas.`, { quiet: true });

@@ -10,7 +10,7 @@ import {
 } from '../labels';
 import { Link } from '../router';
 import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
-import { useApi } from '../use-api';
+import { useApi, useApiList } from '../use-api';
 import { AccessLogTable } from '../components/access-log-table';
 import { ClientRights } from './client-rights';
 import {
@@ -232,7 +232,7 @@ export function CasePage({ caseId }: { caseId: string }) {
   const path = `/v1/cases/${encodeURIComponent(caseId)}`;
   const view = useApi<CaseView>(path);
   const seesEvents = session.role !== 'agency';
-  const events = useApi<{ items: EventView[] }>(seesEvents ? `${path}/events` : null);
+  const events = useApiList<EventView>(seesEvents ? `${path}/events` : null);
   // Only the coordinating agency's coordinators and supervisors read who has looked at the client.
   const seesAccessLog = seesEvents && !!view.data && view.data.coordinatorAgencyId === session.agencyId;
   const accessLog = useApi<{ items: AccessLogEntry[] }>(seesAccessLog ? `${path}/access-log` : null);

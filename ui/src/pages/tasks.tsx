@@ -5,7 +5,7 @@ import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, SelectField, TextArea, Time } from '../components/ui';
 import { AREAS, TASK_STATUSES, label } from '../labels';
 import type { Task } from '../types';
-import { useApi } from '../use-api';
+import { useApiList } from '../use-api';
 import { useCommand } from '../use-command';
 
 type Filter = 'open' | 'overdue' | 'done' | 'all';
@@ -125,7 +125,7 @@ function TaskCard({ task: t, canAct, onDone }: { task: Task; canAct: boolean; on
 export function TasksPage() {
   const { session, agencyName, announce } = useApp();
   const [filter, setFilter] = useState<Filter>('open');
-  const list = useApi<{ items: Task[] }>(`/v1/tasks?status=${filter}`);
+  const list = useApiList<Task>(`/v1/tasks?status=${filter}`);
   const canAct = session.role === 'agency';
   const items = list.data?.items ?? [];
   const overdue = items.filter((t) => t.overdue);
