@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort } from './free-port';
+import { freePortInRange } from './free-port';
 import type { PgServer, TemporalDatabases } from './temporal-schema';
 import { PROJECT_ROOT } from './temporal-cli';
 
@@ -36,12 +36,19 @@ export function defaultServerPorts(frontend: number): TemporalServerPorts {
   };
 }
 
-/** All of them free, for tests beside a running stack (or another test's cluster). */
+/**
+ * The highest port the server can use: it records its services' ports in PostgreSQL as smallint
+ * (cluster_membership), and a port above 32767 stops it at start ("out of range for type
+ * smallint"). Linux hands out ephemeral ports from 32768 up, so freePort() will not do.
+ */
+export const MAX_SERVER_PORT = 32767;
+
+/** All of them free and low enough, for tests beside a running stack (or another test's cluster). */
 export async function freeServerPorts(): Promise<TemporalServerPorts> {
   const keys = Object.keys(defaultServerPorts(7233)) as (keyof TemporalServerPorts)[];
   const ports = new Set<number>();
-  // Each freePort() closes its probe before the next, so the same port can come back: ask again.
-  while (ports.size < keys.length) ports.add(await freePort());
+  // Each probe closes before the next, so the same port could come back: `ports` excludes it.
+  while (ports.size < keys.length) ports.add(await freePortInRange(10_000, MAX_SERVER_PORT, ports));
   const list = [...ports];
   return Object.fromEntries(keys.map((k, i) => [k, list[i]])) as unknown as TemporalServerPorts;
 }
