@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from './temporal-cli';
 export const CLUSTER_CONFIG_TEMPLATE = path.join(PROJECT_ROOT, 'config', 'temporal-cluster.yaml');
 /** The server reads `<config dir>/<env>.yaml`; this is the env name it is started with. */
 export const CLUSTER_CONFIG_ENV = 'cluster';
+export const UI_CONFIG_TEMPLATE = path.join(PROJECT_ROOT, 'config', 'temporal-ui.yaml');
 
 /** Every port the Temporal server of the cluster profile listens on (127.0.0.1 only). */
 export interface TemporalServerPorts {
@@ -54,12 +55,13 @@ export async function freeServerPorts(): Promise<TemporalServerPorts> {
 }
 
 /** Fills every `${NAME}` outside comments; an unknown name or an unused value is an error. */
-export function renderClusterConfig(template: string, values: Record<string, string | number>): string {
+export function renderTemplate(file: string, values: Record<string, string | number>): string {
+  const template = readFileSync(file, 'utf8');
   const used = new Set<string>();
   const fill = (line: string) =>
     line.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => {
       const value = values[name];
-      if (value === undefined) throw new Error(`${CLUSTER_CONFIG_TEMPLATE}: no value for \${${name}}`);
+      if (value === undefined) throw new Error(`${file}: no value for \${${name}}`);
       used.add(name);
       return yamlScalar(value);
     });
@@ -69,7 +71,7 @@ export function renderClusterConfig(template: string, values: Record<string, str
     .map((line) => (line.trimStart().startsWith('#') ? line : fill(line)))
     .join('\n');
   const unused = Object.keys(values).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new Error(`${CLUSTER_CONFIG_TEMPLATE} does not use ${unused.join(', ')}`);
+  if (unused.length > 0) throw new Error(`${file} does not use ${unused.join(', ')}`);
   return rendered;
 }
 
@@ -90,7 +92,7 @@ export function writeClusterConfig(opts: {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }): string {
   const { ports, pg, databases } = opts;
-  const yaml = renderClusterConfig(readFileSync(CLUSTER_CONFIG_TEMPLATE, 'utf8'), {
+  const yaml = renderTemplate(CLUSTER_CONFIG_TEMPLATE, {
     LOG_LEVEL: opts.logLevel ?? 'warn',
     PERSISTENCE_DATABASE: databases.persistence,
     VISIBILITY_DATABASE: databases.visibility,
@@ -109,5 +111,21 @@ export function writeClusterConfig(opts: {
   });
   mkdirSync(opts.dir, { recursive: true });
   writeFileSync(path.join(opts.dir, `${CLUSTER_CONFIG_ENV}.yaml`), yaml, { mode: 0o600 });
+  return opts.dir;
+}
+
+/**
+ * Writes the Web UI server's configuration into `dir` (its own folder: it reads `base.yaml` and
+ * `<env>.yaml` there, like the Temporal server) and returns `dir`.
+ */
+export function writeUiConfig(opts: { dir: string; temporalAddress: string; port: number; namespace: string; codecEndpoint?: string }): string {
+  const yaml = renderTemplate(UI_CONFIG_TEMPLATE, {
+    TEMPORAL_ADDRESS: opts.temporalAddress,
+    UI_PORT: opts.port,
+    NAMESPACE: opts.namespace,
+    CODEC_ENDPOINT: opts.codecEndpoint ?? '',
+  });
+  mkdirSync(opts.dir, { recursive: true });
+  writeFileSync(path.join(opts.dir, `${CLUSTER_CONFIG_ENV}.yaml`), yaml);
   return opts.dir;
 }

@@ -66,3 +66,17 @@ export function apiProcess(opts: { name: string; port: number; env: NodeJS.Proce
     log: opts.log,
   });
 }
+
+/** The standalone Temporal Web UI, reading `configDir/cluster.yaml`; ready when it serves its page. */
+export function uiServerProcess(opts: { binary: string; configDir: string; port: number; log?: (chunk: string) => void }): ManagedProcess {
+  return managedProcess({
+    name: 'temporal-ui',
+    command: opts.binary,
+    args: ['--root', opts.configDir, '--config', '.', '--env', CLUSTER_CONFIG_ENV, 'start'],
+    env: process.env,
+    ready: async () => (await fetch(`http://127.0.0.1:${opts.port}/`)).ok,
+    readyTimeoutMs: 60_000,
+    stopTimeoutMs: 10_000,
+    log: opts.log,
+  });
+}

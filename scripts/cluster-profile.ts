@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { migrate } from '../store/migrate';
 import { ensureTemporalSetup } from '../worker/temporal-setup';
-import { writeClusterConfig, type TemporalServerPorts } from './cluster-config';
-import { apiProcess, temporalServerProcess, workerProcess } from './cluster-processes';
+import { writeClusterConfig, writeUiConfig, type TemporalServerPorts } from './cluster-config';
+import { apiProcess, temporalServerProcess, uiServerProcess, workerProcess } from './cluster-processes';
 import type { ManagedProcess } from './managed-process';
 import { ensureTemporalSchema, DEFAULT_TEMPORAL_DATABASES, type PgServer, type TemporalDatabases } from './temporal-schema';
 import type { TemporalServerBinaries } from './temporal-server-binaries';
@@ -29,6 +29,8 @@ export interface ClusterOptions {
   /** Environment of every worker and API (keys, auth, namespace…); TEMPORAL_ADDRESS and DATABASE_URL are set here. */
   appEnv: NodeJS.ProcessEnv;
   namespace: string;
+  /** The standalone Web UI, when wanted (and built): its binary, port and configuration folder. */
+  ui?: { binary: string; port: number; configDir: string; codecEndpoint?: string };
   log?: (line: string) => void;
   /** Each process's output, by process name. */
   processLog?: (name: string, chunk: string) => void;
@@ -41,6 +43,8 @@ export interface RunningCluster {
   temporal: ManagedProcess;
   workers: ManagedProcess[];
   apis: ManagedProcess[];
+  ui?: ManagedProcess;
+  uiUrl?: string;
   /** Every process, in start order. */
   all(): ManagedProcess[];
   /** Stops APIs, then workers, then the Temporal server: nothing is left calling what is gone. */
@@ -59,15 +63,25 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   const appEnv = { ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: opts.databaseUrl, TEMPORAL_NAMESPACE: opts.namespace };
   const workers = Array.from({ length: opts.workers }, (_, i) => workerProcess({ name: `worker-${i + 1}`, env: appEnv, log: out(`worker-${i + 1}`) }));
   const apis = opts.apiPorts.map((port, i) => apiProcess({ name: `api-${i + 1}`, port, env: metricsPortFor(appEnv, i), log: out(`api-${i + 1}`) }));
+  const ui = opts.ui
+    ? uiServerProcess({
+        binary: opts.ui.binary,
+        port: opts.ui.port,
+        configDir: writeUiConfig({ dir: opts.ui.configDir, temporalAddress, port: opts.ui.port, namespace: opts.namespace, codecEndpoint: opts.ui.codecEndpoint }),
+        log: out('temporal-ui'),
+      })
+    : undefined;
   const cluster: RunningCluster = {
     temporalAddress,
     apiUrls: opts.apiPorts.map((p) => `http://127.0.0.1:${p}`),
     temporal,
     workers,
     apis,
-    all: () => [temporal, ...workers, ...apis],
+    ui,
+    uiUrl: opts.ui ? `http://127.0.0.1:${opts.ui.port}` : undefined,
+    all: () => [temporal, ...workers, ...apis, ...(ui ? [ui] : [])],
     async stop() {
-      await Promise.all(apis.map((p) => p.stop()));
+      await Promise.all([...apis, ...(ui ? [ui] : [])].map((p) => p.stop()));
       await Promise.all(workers.map((p) => p.stop()));
       await temporal.stop();
     },
@@ -85,10 +99,17 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
     }
     // Likewise the product's migrations, once rather than by every process at the same moment.
     await migrate(opts.databaseUrl);
+    // The UI needs only the server; it starts while the workers bundle their code.
+    // Optional: without it the product runs the same, so a UI that fails is said, not fatal.
+    const uiStarted = ui?.start().then(
+      () => log(`Temporal Web UI (pid ${ui.pid}) on ${cluster.uiUrl}`),
+      (err: unknown) => log(`Temporal Web UI did not start, the rest runs without it: ${err instanceof Error ? err.message : String(err)}`),
+    );
     await Promise.all(workers.map((w) => w.start()));
     log(`workers polling: ${workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')}`);
     await Promise.all(apis.map((a) => a.start()));
     log(`APIs serving: ${apis.map((a, i) => `${a.name} (pid ${a.pid}) ${cluster.apiUrls[i]}`).join(', ')}`);
+    await uiStarted;
   } catch (err) {
     await cluster.stop().catch(() => undefined);
     throw err;

@@ -54,8 +54,8 @@ async function main() {
     if (profile === 'cluster' && env.TEMPORAL_ADDRESS) {
       throw new ConfigError('The cluster profile starts its own Temporal server: unset TEMPORAL_ADDRESS, or drop --cluster to use that cluster');
     }
-    // The dev server's Web UI decodes through the API's codec endpoint, from its own origin.
-    if (env.CODEC_CORS_ORIGINS.length === 0 && !env.TEMPORAL_ADDRESS && profile === 'dev') {
+    // The local Web UI (dev server's or the cluster profile's) decodes through the API's codec endpoint, from its own origin.
+    if (env.CODEC_CORS_ORIGINS.length === 0 && !env.TEMPORAL_ADDRESS) {
       env.CODEC_CORS_ORIGINS = [`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`, `http://localhost:${env.TEMPORAL_UI_PORT}`];
     }
   } catch (err) {
@@ -100,7 +100,8 @@ async function main() {
   if (profile === 'cluster') {
     try {
       const cluster = await startClusterProfile(env, { dataDir, say, stops, onCrash: () => void stopAll(1) });
-      say(`cluster profile ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${cluster.temporalAddress}, APIs ${cluster.apiUrls.join(' and ')} (web interface on each). Ctrl-C stops everything.`);
+      const ui = cluster.ui?.running() ? `, Web UI ${cluster.uiUrl}` : '';
+      say(`cluster profile ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${cluster.temporalAddress}${ui}, APIs ${cluster.apiUrls.join(' and ')} (web interface on each). Ctrl-C stops everything.`);
     } catch (err) {
       say(err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err));
       await stopAll(1);
@@ -160,6 +161,7 @@ function clusterPortsInUse(env: ReturnType<typeof loadEnv>): [string, number][] 
   return [
     ...ports.apis.map((p, i): [string, number] => [i === 0 ? 'API_PORT' : `API_PORT (+${i}, API ${i + 1})`, p]),
     ...Object.entries(ports.temporal).map(([name, p]): [string, number] => [`TEMPORAL_DEV_PORT (Temporal ${name})`, p]),
+    ['TEMPORAL_UI_PORT', ports.ui],
   ];
 }
 
