@@ -1,5 +1,5 @@
 import { Connection } from '@temporalio/client';
-import { ConfigError, loadEnv } from '../config/env';
+import { ConfigError, envSchema, parseEnvWith } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { ensureTemporalSetup, TemporalSetupError } from '../worker/temporal-setup';
 
@@ -10,9 +10,15 @@ import { ensureTemporalSetup, TemporalSetupError } from '../worker/temporal-setu
  * (Temporal Cloud), it checks them and says what is missing; the exit status is then 1.
  */
 async function main(): Promise<number> {
-  const env = loadEnv();
+  // Only Temporal's settings: this needs neither the API's auth nor the keys.
+  const env = parseEnvWith(
+    envSchema.pick({ TEMPORAL_ADDRESS: true, TEMPORAL_DEV_PORT: true, TEMPORAL_TLS: true, TEMPORAL_API_KEY: true, TEMPORAL_NAMESPACE: true }),
+    process.env,
+  );
   const options = temporalConnectionOptions(env);
-  const connection = await Connection.connect(options);
+  const connection = await Connection.connect(options).catch((err: unknown) => {
+    throw new TemporalSetupError(`Temporal is not reachable at ${options.address}: ${err instanceof Error ? err.message : String(err)}`);
+  });
   try {
     const report = await ensureTemporalSetup(connection, { namespace: env.TEMPORAL_NAMESPACE, log: (l) => console.error(l) });
     const created = report.created.length > 0 ? `created ${report.created.join(', ')}` : 'all there already';
