@@ -74,3 +74,34 @@ test('a case opened through one API is read through the other, and found by a vi
   expect(found.typedSearchAttributes.get(openGapCountKey)).toEqual(expect.any(Number));
   expect(found.typedSearchAttributes.get(expectedReleaseKey)?.toISOString()).toBe(release.toISOString());
 }, 120_000);
+
+test('the handles a fault test needs: a worker, an API and the Temporal server killed by PID start again; PostgreSQL paused and resumed', async () => {
+  const [worker] = s.workers;
+  const api = s.apis[1]!;
+  const killedWorker = worker!.pid!;
+  process.kill(killedWorker, 'SIGKILL');
+  await worker!.kill(); // waits for the exit the signal caused
+  expect(worker!.running()).toBe(false);
+  await worker!.start();
+  expect(worker!.pid).not.toBe(killedWorker);
+
+  await api.kill();
+  expect((await fetch(`${s.apiUrls[1]}/healthz`).catch(() => undefined))?.status).toBeUndefined();
+  await api.start();
+  expect((await s.call(1, 'GET', '/readyz')).status).toBe(200);
+
+  s.postgres.pause();
+  try {
+    const paused = await s.call(0, 'GET', '/readyz');
+    expect(paused.status).toBe(503);
+  } finally {
+    s.postgres.resume();
+  }
+  await eventually(async () => expect((await s.call(0, 'GET', '/readyz')).status).toBe(200), 20_000, 250);
+
+  const killedServer = s.temporal.pid!;
+  await s.temporal.kill();
+  expect(() => process.kill(killedServer, 0)).toThrow();
+  await s.temporal.start();
+  await eventually(async () => expect((await s.call(0, 'GET', '/readyz')).status).toBe(200), 30_000, 250);
+}, 300_000);
