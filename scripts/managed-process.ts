@@ -94,7 +94,8 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
           expectingExit = true;
           throw new Error(`${spec.name} exited (${started.exitCode ?? started.signalCode ?? 'could not start'}) before it was ready:\n${output.slice(-4000)}`);
         }
-        if (await Promise.resolve(spec.ready(output)).catch(() => false)) return;
+        // A probe that throws (connection refused while it binds) just means "not yet".
+        if (await Promise.resolve().then(() => spec.ready(output)).catch(() => false)) return;
         if (Date.now() > deadline) {
           await ended('SIGKILL', 0);
           throw new Error(`${spec.name} was not ready within ${Math.round((spec.readyTimeoutMs ?? 120_000) / 1000)} s:\n${output.slice(-4000)}`);
