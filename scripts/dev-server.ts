@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
-import { devServerSearchAttributeFlags } from '../workflows/search-attributes';
+import { ensureTemporalSetup } from '../worker/temporal-setup';
 
 export interface DevServerOptions {
   cli: string;
@@ -48,7 +48,6 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--port', String(opts.port),
     '--log-level', 'warn',
     '--namespace', 'default',
-    ...devServerSearchAttributeFlags,
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
@@ -62,6 +61,14 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const address = `127.0.0.1:${opts.port}`;
   try {
     await waitUntilReachable(address, child, 120_000);
+    // The search attributes come the way every cluster gets them (worker/temporal-setup.ts), not
+    // from start flags: callers that run a worker without runWorker (tests, bench) need them too.
+    const conn = await Connection.connect({ address });
+    try {
+      await ensureTemporalSetup(conn, { namespace: 'default' });
+    } finally {
+      await conn.close();
+    }
   } catch (err) {
     child.kill('SIGKILL');
     throw err;

@@ -16,6 +16,8 @@ import { localMasterKeys, localPayloadKeys } from './local-payload-keys';
 import { claimStackLock, portInUse } from './stack-lock';
 import { apiEnvForStackIdp, localIdpPort, wantsOidc } from './local-idp/settings-for-stack';
 import { LOCAL_USERS } from './local-idp/users';
+import { startProfile } from './start-profile';
+import { clusterPorts, startClusterProfile } from './start-cluster';
 import { PROJECT_ROOT, resolveTemporalCli } from './temporal-cli';
 
 const say = (line: string) => console.error(`[start] ${line}`);
@@ -26,13 +28,20 @@ const say = (line: string) => console.error(`[start] ${line}`);
  * web interface, built first when ui/dist is missing or stale. Ctrl-C stops all of them in
  * reverse order; data stays in DATA_DIR for the next start. With `--oidc` (or START_AUTH=oidc)
  * also a local OpenID Connect provider (scripts/local-idp), and the API in jwks mode trusting it.
+ *
+ * `npm start -- --cluster` (or START_PROFILE=cluster): the real Temporal server on PostgreSQL
+ * instead of the dev server, with two workers and two APIs as processes of their own
+ * (scripts/start-cluster.ts).
  */
 async function main() {
   const started = Date.now();
   const oidc = wantsOidc(process.argv.slice(2), process.env);
   let idpPort = 0;
   let env: ReturnType<typeof loadEnv>;
+  let profile: ReturnType<typeof startProfile>;
   try {
+    profile = startProfile(process.argv.slice(2).filter((a) => a !== '--oidc'), process.env);
+    if (oidc && profile === 'cluster') throw new ConfigError('npm start: --oidc runs with the dev profile only; start the cluster profile without it');
     if (oidc) {
       idpPort = localIdpPort(process.env);
       // The provider's address is known before it starts, so the API's settings can be read at once.
@@ -55,7 +64,10 @@ async function main() {
     if (env.AUTH_MODE === 'dev') env.AUTH_DEV_SECRET ??= localDevSecret(dataDir, say);
     // Refused here, before Temporal and PostgreSQL start, rather than when the API is built.
     if (checkDevAuth(env).remoteForced) say(`WARNING: API_HOST=${env.API_HOST} with AUTH_MODE=dev: anyone who reaches the API can mint a token for any role`);
-    // The dev server's Web UI decodes through the API's codec endpoint, from its own origin.
+    if (profile === 'cluster' && env.TEMPORAL_ADDRESS) {
+      throw new ConfigError('The cluster profile starts its own Temporal server: unset TEMPORAL_ADDRESS, or drop --cluster to use that cluster');
+    }
+    // The local Web UI (dev server's or the cluster profile's) decodes through the API's codec endpoint, from its own origin.
     if (env.CODEC_CORS_ORIGINS.length === 0 && !env.TEMPORAL_ADDRESS) {
       env.CODEC_CORS_ORIGINS = [`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`, `http://localhost:${env.TEMPORAL_UI_PORT}`];
     }
@@ -71,8 +83,9 @@ async function main() {
     process.exit(1);
   }
   const taken = [
-    ['API_PORT', env.API_PORT],
-    ...(env.TEMPORAL_ADDRESS ? [] : [['TEMPORAL_DEV_PORT', env.TEMPORAL_DEV_PORT], ['TEMPORAL_UI_PORT', env.TEMPORAL_UI_PORT]]),
+    ...(profile === 'dev'
+      ? [['API_PORT', env.API_PORT], ...(env.TEMPORAL_ADDRESS ? [] : [['TEMPORAL_DEV_PORT', env.TEMPORAL_DEV_PORT], ['TEMPORAL_UI_PORT', env.TEMPORAL_UI_PORT]])]
+      : clusterPortsInUse(env)),
     ...(env.DATABASE_URL ? [] : [['PG_PORT', env.PG_PORT]]),
     ...(oidc ? [['LOCAL_IDP_PORT', idpPort]] : []),
   ] as [string, number][];
@@ -97,6 +110,18 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   Runtime.install({ shutdownSignals: [], logger: new DefaultLogger('WARN') });
+
+  if (profile === 'cluster') {
+    try {
+      const cluster = await startClusterProfile(env, { dataDir, say, stops, onCrash: () => void stopAll(1) });
+      const ui = cluster.ui?.running() ? `, Web UI ${cluster.uiUrl}` : '';
+      say(`cluster profile ready in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${cluster.temporalAddress}${ui}, APIs ${cluster.apiUrls.join(' and ')} (web interface on each). Ctrl-C stops everything.`);
+    } catch (err) {
+      say(err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err));
+      await stopAll(1);
+    }
+    return;
+  }
 
   try {
     // Built while Temporal and PostgreSQL start; a failed build still lets the API start.
@@ -149,6 +174,16 @@ async function main() {
     say(err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err));
     await stopAll(1);
   }
+}
+
+/** Every port the cluster profile listens on, named after the setting it follows from. */
+function clusterPortsInUse(env: ReturnType<typeof loadEnv>): [string, number][] {
+  const ports = clusterPorts(env);
+  return [
+    ...ports.apis.map((p, i): [string, number] => [i === 0 ? 'API_PORT' : `API_PORT (+${i}, API ${i + 1})`, p]),
+    ...Object.entries(ports.temporal).map(([name, p]): [string, number] => [`TEMPORAL_DEV_PORT (Temporal ${name})`, p]),
+    ['TEMPORAL_UI_PORT', ports.ui],
+  ];
 }
 
 void main();

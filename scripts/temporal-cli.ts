@@ -13,6 +13,11 @@ function onPath(name: string): string | undefined {
   return found.status === 0 && p ? p : undefined;
 }
 
+/** The machine's Go: on PATH, or where the official tarball puts it. */
+export function findGo(): string | undefined {
+  return onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+}
+
 /**
  * Finds the Temporal CLI, building it once from its Go module when nothing else is there.
  * Order: TEMPORAL_CLI, a `temporal` on PATH, the project's cached build, a fresh build.
@@ -28,7 +33,7 @@ export function resolveTemporalCli(log: (line: string) => void = console.error):
   const cached = path.join(TOOLS_BIN, 'temporal');
   if (existsSync(cached)) return cached;
 
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo();
   if (!go) {
     throw new Error(
       'The Temporal CLI was not found and Go is not installed to build it. Install Go ' +

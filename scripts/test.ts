@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { CHROMIUM_PATH } from '../test/ui/support/browser';
 import { ensureUiBuilt } from './build-ui';
 import { resolveTemporalCli } from './temporal-cli';
+import { resolveTemporalServer } from './temporal-server-binaries';
 
 /**
  * `npm test`: type-check (server and web interface), lint, build the web interface, then every
  * jest suite against a real Temporal dev server and a real PostgreSQL that the suite starts
  * itself on free ports, and the browser tests in Debian's Chromium. Builds the Temporal CLI and
- * installs Chromium first if this machine has none, so those minutes are not charged to a
- * test's timeout.
+ * the Temporal server with its schema tool (test/cluster) and installs Chromium first if this
+ * machine has none, so those minutes are not charged to a test's timeout.
  */
 /** Runs a step with its output shown; its exit status (or -1 when it could not start). */
 function step(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -50,6 +51,7 @@ function ensureChromium(): void {
 
 async function main() {
   resolveTemporalCli((l) => console.error(l));
+  resolveTemporalServer((l) => console.error(l));
   run('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']);
   run('type-check of the web interface', 'npx', ['tsc', '--noEmit', '-p', 'ui']);
   run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);

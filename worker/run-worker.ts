@@ -1,11 +1,13 @@
 import { CaseKeys } from '../store/case-keys';
 import { housekeepingSettings } from '../activities/housekeeping/settings';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import type { Env } from '../config/env';
 import { dataConverterFor } from '../config/payload-codec';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createWorker } from './create-worker';
+import { ensureTemporalSetup } from './temporal-setup';
 
 export interface RunningWorker {
   /** Resolves when the worker has drained and stopped. */
@@ -13,8 +15,18 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
-/** Connects, registers the client-journey workflow and activities, and starts polling. */
-export async function runWorker(env: Env, pool: Pool, temporalAddress?: string): Promise<RunningWorker> {
+/**
+ * Makes sure the namespace and its search attributes exist (worker/temporal-setup.ts), connects,
+ * registers the client-journey workflow and activities, and starts polling.
+ */
+export async function runWorker(env: Env, pool: Pool, temporalAddress?: string, log: (line: string) => void = console.error): Promise<RunningWorker> {
+  // Before polling: a case started without its search attributes would fail its first task.
+  const setup = await Connection.connect(temporalConnectionOptions(env, temporalAddress));
+  try {
+    await ensureTemporalSetup(setup, { namespace: env.TEMPORAL_NAMESPACE, log });
+  } finally {
+    await setup.close();
+  }
   const connection = await NativeConnection.connect(temporalConnectionOptions(env, temporalAddress));
   const worker = await createWorker({
     connection,

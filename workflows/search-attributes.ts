@@ -9,10 +9,8 @@ export const expectedReleaseKey = defineSearchAttributeKey('JourneyExpectedRelea
 export const openGapCountKey = defineSearchAttributeKey('JourneyOpenGaps', 'INT');
 export const policyIdKey = defineSearchAttributeKey('JourneyPolicyId', 'KEYWORD');
 
-/** `--search-attribute` flags for the dev server, which must know the keys before use. */
-export const devServerSearchAttributeFlags = [
-  `${phaseKey.name}=Keyword`,
-  `${expectedReleaseKey.name}=Datetime`,
-  `${openGapCountKey.name}=Int`,
-  `${policyIdKey.name}=Keyword`,
-].flatMap((s) => ['--search-attribute', s]);
+/**
+ * Every attribute the workflow sets: worker/temporal-setup.ts creates them in the namespace
+ * through Temporal's operator API, the same on every cluster (no server start flags needed).
+ */
+export const PROJECT_SEARCH_ATTRIBUTES = [phaseKey, expectedReleaseKey, openGapCountKey, policyIdKey];
