@@ -31,7 +31,7 @@ export interface CommandLog {
   /** Answers by status, every attempt counted (a retried command counts each answer). */
   answers: Record<string, number>;
   /** Commands that got a 2xx in the end: their request ids, which the log must hold once each. */
-  applied: { caseId: string; requestId: string }[];
+  applied: { caseId: string; requestId: string; at: number }[];
   /** Commands that never got a 2xx within their retry budget (not lost: never confirmed). */
   unconfirmed: number;
   /** Attempts that found no API at all (connection refused or reset). */
@@ -121,7 +121,7 @@ export function startClients(target: LoadTarget, cohort: Cohort, opts: { clients
           const path = `/v1/cases/${caseId}/meetings`;
           log.sent += 1;
           const r = await sendWithRetries(target, log, c, 'POST', path, token, key, { agencyIds: ['sot-1480'] }, opts.budgetMs ?? 120_000);
-          if (r && r.status >= 200 && r.status < 300) log.applied.push({ caseId, requestId: requestIdFor(COORDINATOR.sub, `POST ${path}`, key) });
+          if (r && r.status >= 200 && r.status < 300) log.applied.push({ caseId, requestId: requestIdFor(COORDINATOR.sub, `POST ${path}`, key), at: Date.now() });
           else log.unconfirmed += 1;
           await sleep(50);
         }
