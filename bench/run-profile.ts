@@ -77,6 +77,7 @@ export async function runProfile(profile: BenchProfile, opts: { quick: boolean; 
       quick,
       journeyWorker: journeyWorkers[0]!,
       baselineWorker: baselineWorkers[0]!,
+      workersPerQueue: count,
       profileTargets: () => ({
         temporal: s.pids.temporal,
         postgres: s.pids.postgres,
