@@ -13,6 +13,8 @@ export interface BenchContext {
   quick: boolean;
   journeyWorker: WorkerChild;
   baselineWorker: WorkerChild;
+  /** Worker processes on each of the stack's queues (the profile's; a phase's own queue gets as many to compare like with like). */
+  workersPerQueue: number;
   /** Processes to attribute CPU time to (workers come and go). */
   profileTargets(): ProfileTargets;
   /** Free text per phase, printed under the table and kept in the JSON `notes`. */

@@ -140,11 +140,12 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
   profile = startProfile(ctx.profileTargets());
   const base = await run('lifecycle: baseline', n, concurrency, (lat) => oneBaseline(ctx, lat, lastIds));
   ctx.profile('lifecycle (baseline)', await profile.stop());
-  const plainWorker = await ctx.stack.startWorker('journey', PLAIN_QUEUE, { codec: false });
+  // As many as the codec's run had (the cluster profile has two), or the comparison measures the worker count.
+  const plainWorkers = await Promise.all(Array.from({ length: ctx.workersPerQueue }, () => ctx.stack.startWorker('journey', PLAIN_QUEUE, { codec: false })));
   const plainJourneys = new JourneyClient(new Client({ connection: ctx.stack.client.connection, namespace: 'default' }), PLAIN_QUEUE, readCaseFrom(ctx.stack.pool));
   await inPool(Array.from({ length: 5 }), 5, () => oneCase(ctx, [], undefined, plainJourneys));
   const plain = await run('lifecycle: cases without the codec', n, concurrency, (lat) => oneCase(ctx, lat, undefined, plainJourneys));
-  await plainWorker.stop();
+  await Promise.all(plainWorkers.map((w) => w.stop()));
   // What one case and one baseline workflow cost the server: events in their histories.
   const historyLength = async (workflowId: string | undefined) =>
     workflowId ? ((await ctx.stack.client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0) : 0;

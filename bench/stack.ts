@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -12,23 +12,24 @@ import { newDevSecret } from '../config/dev-auth';
 import { loadEnv } from '../config/env';
 import { dataConverterFor } from '../config/payload-codec';
 import { newPayloadKeys } from '../config/payload-keys';
-import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { freePort } from '../scripts/free-port';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../scripts/embedded-postgres';
-import { resolveTemporalCli } from '../scripts/temporal-cli';
 import { upsertAgency } from '../store/agencies';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
 import { benchDirectory } from './directory';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
+import { findPid, pidsMatching } from './find-pid';
 import { say } from './progress';
+import { clusterNeedle, devNeedle, startClusterBackend, startDevBackend, temporalPortFor, type BenchProfile, type TemporalBackend } from './temporal-backend';
 import type { ChildMessage, ParentMessage, WorkerChildConfig } from './worker-child';
 
 /**
- * The bench's own local stack, apart from anything else on the machine: a Temporal dev server
- * (headless, in memory) and an embedded PostgreSQL in a temp folder, both on free ports; the
- * API in this process (AUTH_MODE=dev, port 0); workers as child processes. `close()` stops all
- * of it and removes the temp folder.
+ * The bench's own local stack, apart from anything else on the machine: a Temporal server (the
+ * `dev` profile's dev server, headless and in memory, or the `cluster` profile's real server with
+ * its databases on the bench's PostgreSQL; see ./temporal-backend.ts) and an embedded PostgreSQL
+ * in a temp folder, all on free loopback ports; the API in this process (AUTH_MODE=dev, port 0);
+ * workers as child processes. `close()` stops all of it and removes the temp folder.
  */
 
 export const MAIN_QUEUE = 'bench-journeys';
@@ -51,6 +52,7 @@ export interface WorkerChild {
 }
 
 export interface BenchStack {
+  profile: BenchProfile;
   tmpDir: string;
   temporalAddress: string;
   databaseUrl: string;
@@ -63,7 +65,7 @@ export interface BenchStack {
   pids: { temporal?: number; postgres?: number };
   startWorker(kind: WorkerChildConfig['kind'], taskQueue: string, opts?: { codec?: boolean }): Promise<WorkerChild>;
   token(claims: { sub: string; role: string; agencyId?: string }): Promise<string>;
-  /** The last lines the Temporal dev server logged (warnings and errors). */
+  /** The last lines the Temporal server logged (warnings and errors). */
   serverLog(): string[];
   close(): Promise<void>;
 }
@@ -72,20 +74,6 @@ const quietLogger = {
   log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined,
   warn: () => undefined, error: (m: string, meta?: unknown) => console.error(m, meta),
 };
-
-/** Finds a process by a piece of its command line (NUL-separated arguments joined by spaces). */
-export function findPid(needle: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmd.includes(needle)) return Number(entry);
-    } catch {
-      /* gone */
-    }
-  }
-  return undefined;
-}
 
 /** The stack being started or running, so a signal can stop it even half-way through start-up. */
 let active: (() => Promise<void>) | undefined;
@@ -103,20 +91,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-/** Processes whose command line contains `needle` (our temp folder or our Temporal port). */
-function pidsMatching(needle: string): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').includes(needle)) out.push(Number(entry));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
 
 /**
  * A watchdog in a process of its own (detached, so a terminal's Ctrl-C does not reach it): once
@@ -169,7 +143,7 @@ async function within(label: string, ms: number, stop: () => Promise<unknown>): 
   }
 }
 
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(opts: { profile: BenchProfile } = { profile: 'dev' }): Promise<BenchStack> {
   const tmpDir = mkdtempSync(path.join(os.tmpdir(), 'glappfri-bench-'));
   // mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user and must reach inside.
   chmodSync(tmpDir, 0o755);
@@ -215,22 +189,33 @@ export async function startBenchStack(): Promise<BenchStack> {
 
   try {
     const started = Date.now();
-    const [temporalPort, pgPort] = await Promise.all([freePort(), freePort()]);
-    temporalNeedle = `start-dev --ip 127.0.0.1 --port ${temporalPort} `;
+    const { profile } = opts;
+    const [{ port: temporalPort, cluster: clusterPorts }, pgPort] = await Promise.all([temporalPortFor(profile), freePort()]);
+    const configDir = path.join(tmpDir, 'temporal');
+    temporalNeedle = profile === 'dev' ? devNeedle(temporalPort) : clusterNeedle(configDir);
     startReaper(tmpDir, temporalPort);
     const pgDir = path.join(tmpDir, 'pg');
     const bundleDir = path.join(tmpDir, 'bundles');
     mkdirSync(bundleDir);
-    say(`starting Temporal dev server (:${temporalPort}, in memory) and PostgreSQL (:${pgPort}, ${pgDir}); bundling workflows…`);
+    const serverName = profile === 'dev' ? 'the Temporal dev server' : 'the Temporal server';
+    const pgStarted = startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'glappfri' }).then((p: EmbeddedPg) => {
+      stops.push({ label: 'PostgreSQL', ms: 20_000, stop: () => p.stop() });
+      return p;
+    });
+    const onStarted = (s: TemporalBackend) => {
+      // A cluster server hands its shards over before it exits, which takes longer than the dev server.
+      stops.push({ label: serverName, ms: profile === 'dev' ? 15_000 : 30_000, stop: () => s.stop() });
+      return s;
+    };
+    say(profile === 'dev'
+      ? `starting Temporal dev server (:${temporalPort}, in memory) and PostgreSQL (:${pgPort}, ${pgDir}); bundling workflows…`
+      : `starting PostgreSQL (:${pgPort}, ${pgDir}), then the Temporal server on it (frontend :${temporalPort}); bundling workflows…`);
     const [temporal, pg, journeyCode, baselineCode] = await Promise.all([
-      startDevServer({ cli: resolveTemporalCli((l) => say(l)), port: temporalPort, log: (l) => keepServerLog(l) }).then((s: DevServer) => {
-        stops.push({ label: 'the Temporal dev server', ms: 15_000, stop: () => s.stop() });
-        return s;
-      }),
-      startEmbeddedPostgres({ dataDir: pgDir, port: pgPort, database: 'glappfri' }).then((p: EmbeddedPg) => {
-        stops.push({ label: 'PostgreSQL', ms: 20_000, stop: () => p.stop() });
-        return p;
-      }),
+      // The cluster's server keeps its state in that PostgreSQL, so it waits for it; the dev server does not.
+      profile === 'dev'
+        ? startDevBackend(temporalPort, keepServerLog).then(onStarted)
+        : pgStarted.then((p) => startClusterBackend({ ports: clusterPorts!, databaseUrl: p.url, configDir, log: keepServerLog })).then(onStarted),
+      pgStarted,
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
       bundleWorkflowCode({ workflowsPath: require.resolve('./baseline-workflow'), logger: quietLogger }),
     ]);
@@ -310,8 +295,9 @@ export async function startBenchStack(): Promise<BenchStack> {
       return ((await res.json()) as { token: string }).token;
     };
 
-    say(`stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${temporal.address}, PostgreSQL :${pgPort}, API ${api.url}`);
+    say(`${profile} stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: Temporal ${temporal.address}, PostgreSQL :${pgPort}, API ${api.url}`);
     return {
+      profile,
       tmpDir,
       temporalAddress: temporal.address,
       databaseUrl: pg.url,
@@ -319,7 +305,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       api,
       client,
       journeys: new JourneyClient(client, MAIN_QUEUE, readCaseFrom(pool)),
-      pids: { temporal: findPid(temporalNeedle), postgres: findPid(`-D ${pgDir} -p ${pgPort} `) },
+      pids: { temporal: temporal.pid, postgres: findPid(`-D ${pgDir} -p ${pgPort} `) },
       startWorker,
       token,
       serverLog: () => [...serverLog],

@@ -1,51 +1,100 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { alertLatenessPhase } from '../bench/alert-lateness';
-import { apiLatencyPhase } from '../bench/api-latency';
-import { figuresPhase } from '../bench/figures';
-import type { BenchContext } from '../bench/context';
-import { lifecyclePhase } from '../bench/lifecycle';
-import { describeProfile, type PhaseProfile } from '../bench/profile';
+import { describeProfile } from '../bench/profile';
 import { say } from '../bench/progress';
-import { projectionLagPhase } from '../bench/projection-lag';
-import { rebuildPhase } from '../bench/rebuild';
-import { checkAims, renderTable, type BenchReport, type BenchResults } from '../bench/report';
-import { BASELINE_QUEUE, closeActiveStack, MAIN_QUEUE, startBenchStack, type BenchStack, type WorkerChild } from '../bench/stack';
+import { checkAims, renderComparison, renderTable, type BenchReport } from '../bench/report';
+import { PHASES, runProfile, WORKERS_PER_QUEUE, type Phase, type ProfileRun } from '../bench/run-profile';
+import { closeActiveStack } from '../bench/stack';
 import { round } from '../bench/stats';
-import { workerMemoryPhase } from '../bench/worker-memory';
+import type { BenchProfile } from '../bench/temporal-backend';
 import { PROJECT_ROOT } from './temporal-cli';
 
 /**
- * `npm run bench [-- --quick] [--only lifecycle,apiLatency,…]`
+ * `npm run bench [-- --quick] [--only lifecycle,apiLatency,…] [--profile dev|cluster|both]`
  *
- * Starts a stack of its own (Temporal dev server in memory, embedded PostgreSQL in a temp
- * folder, both on free ports; the API here; workers as child processes), runs the phases,
- * prints a table and writes bench/results/<UTC date>.json (`-quick` / `-partial` appended for
- * reduced runs, so they never overwrite a full run's file). Progress goes to stderr, the table
- * to stdout. Everything it started is stopped and its temp folder removed, also on Ctrl-C.
- * --quick: the same phases, smaller (a few minutes); --only: the named phases (development).
+ * Starts a stack of its own per profile (a Temporal server, embedded PostgreSQL in a temp folder,
+ * all on free loopback ports; the API here; workers as child processes), runs the phases,
+ * prints a table and writes bench/results/<UTC date>[-cluster].json (`-quick` / `-partial`
+ * appended for reduced runs, so they never overwrite a full run's file). Progress goes to stderr,
+ * the table to stdout. Everything it started is stopped and its temp folder removed, also on Ctrl-C.
+ * --quick: the same phases, smaller (a few minutes); --only: the named phases (development);
+ * --profile: `dev` (default) the dev server in memory with one worker per queue, `cluster` the
+ * real Temporal server on PostgreSQL with two workers per queue, `both` one after the other and
+ * one table with a column for each.
  */
 
-const PHASES = ['lifecycle', 'alertLateness', 'apiLatency', 'projectionLag', 'workerMemory', 'figures', 'rebuild'] as const;
-type Phase = (typeof PHASES)[number];
-const USAGE = `usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}]`;
+const PROFILES = ['dev', 'cluster', 'both'] as const;
+const USAGE = `usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--profile ${PROFILES.join('|')}]`;
 
-function parseArgs(argv: string[]): { quick: boolean; only: Set<Phase> | null } | string {
+interface Args { quick: boolean; only: Set<Phase> | null; profiles: BenchProfile[] }
+
+/** `--name value` or `--name=value`; advances `i` past a separate value. */
+function valueOf(argv: string[], i: { at: number }): string {
+  const a = argv[i.at]!;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i.at] ?? '';
+}
+
+function parseArgs(argv: string[]): Args | string {
   let quick = false;
   let only: Set<Phase> | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+  let profiles: BenchProfile[] = ['dev'];
+  for (const i = { at: 0 }; i.at < argv.length; i.at++) {
+    const a = argv[i.at]!;
     if (a === '--quick') quick = true;
     else if (a === '--only' || a.startsWith('--only=')) {
-      const list = (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i] ?? '').split(',').filter(Boolean);
+      const list = valueOf(argv, i).split(',').filter(Boolean);
       const bad = list.find((p) => !(PHASES as readonly string[]).includes(p));
       if (bad || list.length === 0) return `unknown phase ${bad ?? '(none)'}`;
       only = new Set(list as Phase[]);
+    } else if (a === '--profile' || a.startsWith('--profile=')) {
+      const p = valueOf(argv, i);
+      if (!(PROFILES as readonly string[]).includes(p)) return `unknown profile ${p || '(none)'}`;
+      profiles = p === 'both' ? ['dev', 'cluster'] : [p as BenchProfile];
     } else if (a === '--help' || a === '-h') return '';
     else return `unknown argument ${a}`;
   }
-  return { quick, only };
+  return { quick, only, profiles };
+}
+
+function reportOf(run: ProfileRun, args: Args): BenchReport {
+  const aims = checkAims(run.results, { fullSize: !args.quick });
+  const worst = [...aims].sort((a, b) => a.score - b.score)[0];
+  return {
+    date: new Date(run.started).toISOString(),
+    profile: run.profile,
+    machine: {
+      cpus: os.cpus().length,
+      memGiB: round(os.totalmem() / 2 ** 30, 1),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      // 1-, 5- and 15-minute load averages when the run started and ended (a shared machine).
+      loadAvg: run.loadAvg,
+    },
+    results: run.results,
+    quick: args.quick,
+    notes: {
+      durationSeconds: run.seconds,
+      workersPerQueue: WORKERS_PER_QUEUE[run.profile],
+      phaseSeconds: run.phaseSeconds,
+      phases: run.phaseNotes,
+      aims: aims.map((a) => ({ what: a.what, value: a.value, aim: a.aim, met: a.met })),
+      worstAgainstAim: worst ? `${worst.what} = ${worst.value} (aim ${worst.aim}, ${worst.met ? 'met' : 'missed'})` : null,
+      cpuProfiles: run.cpuProfiles,
+      details: run.details,
+      ...(args.only ? { onlyPhases: [...args.only] } : {}),
+      ...(Object.keys(run.failures).length > 0 ? { failedPhases: run.failures } : {}),
+    },
+  };
+}
+
+/** bench/results/<date>[-cluster][-partial|-quick].json: the dev profile keeps the name it always had. */
+function writeReport(report: BenchReport, args: Args, failed: boolean): string {
+  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const partial = args.only !== null || failed;
+  const file = path.join(dir, `${report.date.slice(0, 10)}${report.profile === 'dev' ? '' : `-${report.profile}`}${partial ? '-partial' : args.quick ? '-quick' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
 }
 
 async function main(): Promise<number> {
@@ -54,14 +103,11 @@ async function main(): Promise<number> {
     console.error(args ? `${args}\n${USAGE}` : USAGE);
     return args ? 2 : 0;
   }
-  const { quick, only } = args;
-  const runs = (p: Phase) => only === null || only.has(p);
+  const { quick } = args;
   const started = Date.now();
-  say(`${quick ? 'quick' : 'full'} run on ${os.cpus().length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
+  say(`${quick ? 'quick' : 'full'} run of ${args.profiles.join(' then ')} on ${os.cpus().length} cpus, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
     `load average ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 
-  const loadAvgStart = os.loadavg().map((x) => round(x, 2));
-  let stack: BenchStack | undefined;
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
@@ -77,148 +123,45 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
 
-  const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, figures: null, rebuild: null };
-  const phaseNotes: Record<string, string> = {};
-  const details: Record<string, unknown> = {};
-  const profiles: Record<string, PhaseProfile> = {};
-  const phaseSeconds: Record<string, number> = {};
-  const failures: Record<string, string> = {};
-  try {
-    stack = await startBenchStack();
-    const s = stack;
-    const workers: Record<string, WorkerChild | undefined> = {};
-    [workers.journey, workers.baseline] = await Promise.all([s.startWorker('journey', MAIN_QUEUE), s.startWorker('baseline', BASELINE_QUEUE)]);
-    const extraWorkers = new Set<WorkerChild>();
-    const origStart = s.startWorker;
-    s.startWorker = async (kind, queue, opts) => {
-      const w = await origStart(kind, queue, opts);
-      extraWorkers.add(w);
-      const stop = w.stop;
-      w.stop = async () => {
-        extraWorkers.delete(w);
-        await stop();
-      };
-      return w;
-    };
-    const ctx: BenchContext = {
-      stack: s,
-      quick,
-      journeyWorker: workers.journey!,
-      baselineWorker: workers.baseline!,
-      profileTargets: () => ({
-        temporal: s.pids.temporal,
-        postgres: s.pids.postgres,
-        workers: {
-          'journey worker': workers.journey?.pid,
-          'baseline worker': workers.baseline?.pid,
-          ...Object.fromEntries([...extraWorkers].map((w, i) => [i === 0 ? 'memory worker' : `extra worker ${i + 1}`, w.pid])),
-        },
-      }),
-      note: (phase, text) => {
-        phaseNotes[phase] = text;
-      },
-      detail: (phase, values) => {
-        details[phase] = values;
-      },
-      profile: (phase, p) => {
-        profiles[phase] = p;
-        say(`${phase}: ${describeProfile(p)}`);
-      },
-    };
-    /**
-     * Runs one phase. A phase that fails is reported (with the dev server's last log lines) and
-     * left out (its result stays null); the others still run, so a long run is not lost to one
-     * failure. Such a run is written as `-partial` and exits with 1.
-     */
-    const timed = async <T>(phase: Phase, fn: () => Promise<T>): Promise<T | null> => {
-      const t = Date.now();
-      say(`── ${phase} ──`);
-      try {
-        const r = await fn();
-        phaseSeconds[phase] = round((Date.now() - t) / 1000, 1);
-        say(`${phase} done in ${phaseSeconds[phase]} s`);
-        return r;
-      } catch (err) {
-        if (interrupted) throw err;
-        const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-        failures[phase] = text.slice(0, 4000);
-        say(`${phase} failed: ${text}`);
-        const log = s.serverLog();
-        if (log.length > 0) say(`the Temporal dev server's last ${Math.min(log.length, 40)} log lines:\n${log.slice(-40).join('\n')}`);
-        details[`${phase} (Temporal server log)`] = log.slice(-40);
-        return null;
-      }
-    };
-
-    if (runs('lifecycle')) results.lifecycle = await timed('lifecycle', () => lifecyclePhase(ctx));
-    if (runs('alertLateness')) results.alertLateness = await timed('alertLateness', () => alertLatenessPhase(ctx));
-    if (runs('apiLatency')) results.apiLatency = await timed('apiLatency', () => apiLatencyPhase(ctx));
-    if (runs('projectionLag')) results.projectionLag = await timed('projectionLag', () => projectionLagPhase(ctx));
-    if (runs('workerMemory')) results.workerMemory = await timed('workerMemory', () => workerMemoryPhase(ctx));
-    if (runs('figures')) results.figures = await timed('figures', () => figuresPhase(ctx));
-    if (runs('rebuild')) {
-      // Nothing else writes while the read models are rebuilt.
-      await Promise.all([workers.journey?.stop(), workers.baseline?.stop()]);
-      workers.journey = undefined;
-      workers.baseline = undefined;
-      results.rebuild = await timed('rebuild', () => rebuildPhase(ctx));
+  const runs: ProfileRun[] = [];
+  for (const profile of args.profiles) {
+    try {
+      runs.push(await runProfile(profile, { quick, only: args.only, interrupted: () => interrupted }));
+    } catch (err) {
+      // After Ctrl-C the phases fail as the stack goes away under them: not worth reporting.
+      if (!interrupted) say(`${profile} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return interrupted ? 130 : 1;
     }
-  } catch (err) {
-    // After Ctrl-C the phases fail as the stack goes away under them: not worth reporting.
-    if (!interrupted) {
-      say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    }
-    await closeActiveStack();
-    return interrupted ? 130 : 1;
   }
-  say('stopping the stack…');
-  await stack.close();
 
   const seconds = (Date.now() - started) / 1000;
-  const loadAvgEnd = os.loadavg().map((x) => round(x, 2));
-  const aims = checkAims(results, { fullSize: !quick });
-  const worst = [...aims].sort((a, b) => a.score - b.score)[0];
-  const report: BenchReport = {
-    date: new Date(started).toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      // 1-, 5- and 15-minute load averages when the run started and ended (a shared machine).
-      loadAvg: { start: loadAvgStart, end: loadAvgEnd },
-    },
-    results,
-    quick,
-    notes: {
-      durationSeconds: round(seconds, 1),
-      phaseSeconds,
-      phases: phaseNotes,
-      aims: aims.map((a) => ({ what: a.what, value: a.value, aim: a.aim, met: a.met })),
-      worstAgainstAim: worst ? `${worst.what} = ${worst.value} (aim ${worst.aim}, ${worst.met ? 'met' : 'missed'})` : null,
-      cpuProfiles: profiles,
-      details,
-      ...(only ? { onlyPhases: [...only] } : {}),
-      ...(Object.keys(failures).length > 0 ? { failedPhases: failures } : {}),
-    },
-  };
-  const dir = path.join(PROJECT_ROOT, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const partial = only !== null || Object.keys(failures).length > 0;
-  const file = path.join(dir, `${report.date.slice(0, 10)}${partial ? '-partial' : quick ? '-quick' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-
-  console.log(`\nGlappfri benchmarks — ${quick ? 'QUICK (reduced) run' : 'full run'}, ${report.date}, ` +
-    `${report.machine.cpus} cpus, ${report.machine.memGiB} GiB, ${Math.round(seconds)} s`);
-  console.log(`load average (1, 5, 15 min) at start: ${loadAvgStart.join(', ')}; at end: ${loadAvgEnd.join(', ')}\n`);
-  console.log(renderTable(results, { fullSize: !quick }));
+  const files = runs.map((run) => writeReport(reportOf(run, args), args, Object.keys(run.failures).length > 0));
+  const fullSize = !quick;
+  console.log(`\nGlappfri benchmarks — ${quick ? 'QUICK (reduced) run' : 'full run'}, ${new Date(started).toISOString()}, ` +
+    `${os.cpus().length} cpus, ${round(os.totalmem() / 2 ** 30, 1)} GiB, ${Math.round(seconds)} s`);
+  for (const run of runs) {
+    console.log(`${run.profile} (${WORKERS_PER_QUEUE[run.profile]} worker${WORKERS_PER_QUEUE[run.profile] > 1 ? 's' : ''} per queue, ${Math.round(run.seconds)} s): ` +
+      `load average (1, 5, 15 min) at start ${run.loadAvg.start.join(', ')}; at end ${run.loadAvg.end.join(', ')}`);
+  }
   console.log('');
-  for (const [phase, text] of Object.entries(phaseNotes)) console.log(`${phase}: ${text}`);
+  console.log(runs.length === 1 ? renderTable(runs[0]!.results, { fullSize }) : renderComparison(runs.map((r) => ({ label: r.profile, results: r.results })), { fullSize }));
+  const prefix = (run: ProfileRun) => (runs.length > 1 ? `[${run.profile}] ` : '');
+  for (const run of runs) {
+    console.log('');
+    for (const [phase, text] of Object.entries(run.phaseNotes)) console.log(`${prefix(run)}${phase}: ${text}`);
+  }
+  for (const run of runs) {
+    console.log('');
+    for (const [phase, p] of Object.entries(run.cpuProfiles)) console.log(`${prefix(run)}profile ${phase}: ${describeProfile(p)}`);
+  }
   console.log('');
-  for (const [phase, p] of Object.entries(profiles)) console.log(`profile ${phase}: ${describeProfile(p)}`);
-  if (worst) console.log(`\nworst against its aim: ${report.notes.worstAgainstAim as string}`);
-  for (const phase of Object.keys(failures)) console.log(`\n${phase} FAILED (see above and notes.failedPhases); its result is null`);
-  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
-  return Object.keys(failures).length > 0 ? 1 : 0;
+  for (const run of runs) {
+    const worst = reportOf(run, args).notes.worstAgainstAim as string | null;
+    if (worst) console.log(`${prefix(run)}worst against its aim: ${worst}`);
+    for (const phase of Object.keys(run.failures)) console.log(`\n${prefix(run)}${phase} FAILED (see above and notes.failedPhases); its result is null`);
+  }
+  for (const file of files) console.log(`written to ${path.relative(process.cwd(), file)}`);
+  return runs.some((r) => Object.keys(r.failures).length > 0) ? 1 : 0;
 }
 
 main().then(
