@@ -26,6 +26,13 @@ export const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('client-journeys'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TEMPORAL_TLS: bool.default(false),
+  /** mTLS: PEM files of the client certificate and its key (both or neither); either turns TLS on. */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** A PEM file of the CA that signed the server's certificate, when it is not a public one. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  /** The name to expect in the server's certificate when it is not the address's host. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_DEV_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI: z.string().min(1).optional(),

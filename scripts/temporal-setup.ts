@@ -1,6 +1,6 @@
 import { Connection } from '@temporalio/client';
-import { ConfigError, envSchema, parseEnvWith } from '../config/env';
-import { temporalConnectionOptions } from '../config/temporal-connection';
+import { ConfigError, parseEnvWith } from '../config/env';
+import { temporalConnectionOptions, temporalSettingsSchema } from '../config/temporal-connection';
 import { ensureTemporalSetup, TemporalSetupError } from '../worker/temporal-setup';
 
 /**
@@ -11,10 +11,7 @@ import { ensureTemporalSetup, TemporalSetupError } from '../worker/temporal-setu
  */
 async function main(): Promise<number> {
   // Only Temporal's settings: this needs neither the API's auth nor the keys.
-  const env = parseEnvWith(
-    envSchema.pick({ TEMPORAL_ADDRESS: true, TEMPORAL_DEV_PORT: true, TEMPORAL_TLS: true, TEMPORAL_API_KEY: true, TEMPORAL_NAMESPACE: true }),
-    process.env,
-  );
+  const env = parseEnvWith(temporalSettingsSchema, process.env);
   const options = temporalConnectionOptions(env);
   const connection = await Connection.connect(options).catch((err: unknown) => {
     throw new TemporalSetupError(`Temporal is not reachable at ${options.address}: ${err instanceof Error ? err.message : String(err)}`);

@@ -253,8 +253,8 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     changed = true;
   });
 
-  const answer = (s: CaseState, duplicate: boolean): CommandResult =>
-    patched(SLIM_COMMAND_RESULT) ? { version: s.version, duplicate } : { state: s, duplicate };
+  const answer = (s: CaseState, duplicate: boolean, version = s.version): CommandResult =>
+    patched(SLIM_COMMAND_RESULT) ? { version, duplicate } : { state: s, duplicate };
 
   setHandler(
     commandUpdate,
@@ -267,7 +267,8 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
             throw unavailable(err);
           }
           const seen = processed.find((p) => p.requestId === req.requestId);
-          if (seen && state) return answer(state, true);
+          // A retry names the version its first answer named, not the case's latest.
+          if (seen && state) return answer(state, true, seen.version);
           const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
           const decision = decideOrRefuse(state, command, req, legacyAccess);
           if (decision.events.length > 0) {
