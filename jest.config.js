@@ -7,6 +7,7 @@ module.exports = {
   // ESM-only packages are compiled to CommonJS like our own code.
   // Also where npm nests them (light-my-request keeps its own cookie 2 beside our cookie 1).
   transformIgnorePatterns: ['^(?!.*/node_modules/(jose|content-disposition|cookie)/).*/node_modules/'],
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60_000,
