@@ -93,6 +93,8 @@ export const envSchema = z.object({
    * alertLateness, 2026-11-23). Size it to the cases that can fall due together.
    */
   WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(1000),
+  /** A workflow bundle made by `npm run build:workflows`: the worker loads it instead of bundling at start. */
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
   /**
    * Keys that encrypt what Temporal stores: `id:base64,…` (32 bytes each); the first encrypts,
    * all decrypt (config/payload-keys.ts). `npm start` makes one in DATA_DIR when unset.

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { migrate } from '../store/migrate';
 import { ensureTemporalSetup } from '../worker/temporal-setup';
+import { writeWorkflowBundle } from '../worker/workflow-bundle';
 import { writeClusterConfig, writeUiConfig, type TemporalServerPorts } from './cluster-config';
 import { apiProcess, temporalServerProcess, uiServerProcess, workerProcess } from './cluster-processes';
 import type { ManagedProcess } from './managed-process';
@@ -60,7 +62,14 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
   await ensureTemporalSchema({ sqlTool: opts.binaries.sqlTool, server: opts.pg, databases, log });
   writeClusterConfig({ dir: opts.configDir, ports: opts.ports, pg: opts.pg, databases, logLevel: opts.temporalLogLevel });
   const temporal = temporalServerProcess({ binary: opts.binaries.server, configDir: opts.configDir, address: temporalAddress, log: out('temporal-server') });
-  const appEnv = { ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: opts.databaseUrl, TEMPORAL_NAMESPACE: opts.namespace };
+  // Bundled once here, while the server starts: every worker then polls within a second of its
+  // start, also each time one is restarted, and all run the same code.
+  const bundling = writeWorkflowBundle(path.join(opts.configDir, 'workflow-bundle.js'));
+  bundling.catch(() => undefined);
+  const appEnv = {
+    ...opts.appEnv, TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: opts.databaseUrl, TEMPORAL_NAMESPACE: opts.namespace,
+    WORKFLOW_BUNDLE: path.join(opts.configDir, 'workflow-bundle.js'),
+  };
   const workers = Array.from({ length: opts.workers }, (_, i) => workerProcess({ name: `worker-${i + 1}`, env: appEnv, log: out(`worker-${i + 1}`) }));
   const apis = opts.apiPorts.map((port, i) => apiProcess({ name: `api-${i + 1}`, port, env: metricsPortFor(appEnv, i), log: out(`api-${i + 1}`) }));
   const ui = opts.ui
@@ -105,6 +114,8 @@ export async function startCluster(opts: ClusterOptions): Promise<RunningCluster
       () => log(`Temporal Web UI (pid ${ui.pid}) on ${cluster.uiUrl}`),
       (err: unknown) => log(`Temporal Web UI did not start, the rest runs without it: ${err instanceof Error ? err.message : String(err)}`),
     );
+    const bundle = await bundling;
+    log(`workflow code bundled once for every worker: ${bundle.file} (${(bundle.bytes / 1024).toFixed(0)} KiB)`);
     await Promise.all(workers.map((w) => w.start()));
     log(`workers polling: ${workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')}`);
     await Promise.all(apis.map((a) => a.start()));

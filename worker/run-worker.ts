@@ -39,6 +39,7 @@ export async function runWorker(env: Env, pool: Pool, temporalAddress?: string, 
     maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    ...(env.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE } } : {}),
   });
   const done = worker.run().finally(() => connection.close());
   return {

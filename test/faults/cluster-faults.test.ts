@@ -54,8 +54,11 @@ afterAll(async () => {
   await s?.close();
 }, 120_000);
 
-/** Time enough to open the cohort before its deadline, on a loaded 2-core machine. */
-const OPENING_SECONDS = 60;
+/**
+ * Time enough to open the cohort before its deadline on a loaded 2-core machine (25–56 s
+ * measured, beside the rest of the suite); when opening runs late the fault begins at once.
+ */
+const OPENING_SECONDS = 70;
 
 /**
  * Opens the fault's cohort, starts the clients, begins the fault `leadSeconds` before the cohort's
@@ -73,7 +76,7 @@ async function underLoad(fault: string, leadSeconds: number, run: () => Promise<
     report(`${fault} +${((Date.now() - t0) / 1000).toFixed(0)} s: sent ${l.sent}, 2xx ${l.applied.length}, answers ${JSON.stringify(l.answers)}, no connection ${l.connectionErrors}`);
   }, 5000);
   try {
-    await sleep(Math.max(2000, cohort.dueAt - leadSeconds * 1000 - Date.now()));
+    await sleep(Math.max(0, cohort.dueAt - leadSeconds * 1000 - Date.now()));
     const began = Date.now();
     // The deadline falls while the fault lasts (checked below, once it is over).
     expect(cohort.dueAt).toBeGreaterThan(began);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { connect as netConnect, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -7,12 +6,13 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
-import { ConfigError, loadEnv } from '../../config/env';
+import { ConfigError } from '../../config/env';
 import { dataConverterFor } from '../../config/payload-codec';
 import { temporalConnectionOptions } from '../../config/temporal-connection';
 import { runWorker, type RunningWorker } from '../../worker/run-worker';
 import { createTestDatabase } from '../support/database';
 import { openCommand, request } from '../support/fixtures';
+import { workerEnv } from '../support/worker-env';
 import { eventsAfter } from './event-log';
 
 /**
@@ -76,17 +76,7 @@ const mtls = {
   TEMPORAL_TLS_SERVER_NAME: 'temporal.test',
 };
 
-const envFor = (extra: Record<string, string>) =>
-  loadEnv({
-    AUTH_MODE: 'dev',
-    AUTH_DEV_SECRET: 'mtls-test-secret-mtls-test-secret-0123',
-    DATABASE_URL: db.url,
-    PAYLOAD_KEYS: process.env.PAYLOAD_KEYS,
-    MASTER_KEYS: process.env.MASTER_KEYS,
-    TEMPORAL_ADDRESS: frontAddress,
-    TEMPORAL_TASK_QUEUE: `mtls-${randomUUID()}`,
-    ...extra,
-  });
+const envFor = (extra: Record<string, string>) => workerEnv(db.url, { TEMPORAL_ADDRESS: frontAddress, ...extra });
 
 test('a worker and a client with a client certificate run a case through a Temporal that demands one', async () => {
   const env = envFor(mtls);
