@@ -1,5 +1,5 @@
 import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { openCase, settle, tokensFor, type Tokens } from './support';
+import { caller, openCase, settle, tokensFor, type Call, type Tokens } from './support';
 
 /*
  * DOMAIN.md "Policy: the timed rules, as data": a policy is versioned data and a case pins the
@@ -10,9 +10,11 @@ import { openCase, settle, tokensFor, type Tokens } from './support';
 
 let s: ApiTestStack;
 let tok: Tokens;
+let call: Call;
 beforeAll(async () => {
   s = await startApiTestStack();
   tok = await tokensFor(s);
+  call = caller(s.api.url);
 }, 90_000);
 afterAll(async () => {
   await s?.close();
@@ -34,7 +36,7 @@ test('a changed body makes a new version, an identical one does not, and a case 
   const reordered = { followUps: { low: ['P30D'], medium: ['P7D'], high: ['P1D', 'P7D'] }, requirements: V1.requirements.map((r) => Object.fromEntries(Object.entries(r).reverse())) };
   expect(await publish(reordered)).toMatchObject({ status: 200, body: { version: 1 } });
 
-  const before = await openCase(s, tok.coordinator, { policyId: 'versioned', needs: ['boende'] });
+  const before = await openCase({ call, pool: s.pool }, tok.coordinator, { policyId: 'versioned', needs: ['boende'] });
   expect(before.policy).toEqual({ policyId: 'versioned', version: 1 });
   expect(titles(before)).toEqual(['Bostad ordnad (v1)']);
 
@@ -55,7 +57,7 @@ test('a changed body makes a new version, an identical one does not, and a case 
   expect(titles(kept.body)).toEqual(['Beroendevård (v1)', 'Bostad ordnad (v1)']);
 
   // A case opened now starts with the latest version.
-  const after = await openCase(s, tok.coordinator, { policyId: 'versioned', needs: ['boende'] });
+  const after = await openCase({ call, pool: s.pool }, tok.coordinator, { policyId: 'versioned', needs: ['boende'] });
   expect(after.policy).toEqual({ policyId: 'versioned', version: 4 });
   expect(titles(after)).toEqual(['Bostad ordnad (v2)']);
 }, 60_000);
