@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import type { FiguresPeriod } from '../domain/figures-period';
 import { metricsSummary, type MetricsSummary } from '../store/metrics-summary';
 import { ProblemError } from './problem';
 
@@ -9,8 +10,9 @@ import { ProblemError } from './problem';
  * - their own small pool (FIGURES_POOL_MAX connections), so however many dashboards ask, the API's
  *   pool, which commands and lists need, never waits behind them;
  * - one computation at a time, at most one a second: requests arriving while one runs wait for
- *   the next, which answers all of them (so every answer is computed after its request came, and
- *   50 concurrent callers cost one computation a second, not 50, whatever the figures' size);
+ *   the next one for their period, which answers all of them (so every answer is computed after
+ *   its request came, and 50 concurrent callers cost one computation a second, not 50, whatever
+ *   the figures' size); callers asking for different periods queue behind each other;
  * - bounded waits: a statement past FIGURES_STATEMENT_TIMEOUT_MS is cancelled by PostgreSQL, a
  *   connection not had within FIGURES_CONNECT_TIMEOUT_MS is given up; both answer 503 with
  *   Retry-After instead of holding the request.
@@ -27,10 +29,10 @@ export const FIGURES_MIN_INTERVAL_MS = 1_000;
 const BUSY = /57014|timeout exceeded when trying to connect|canceling statement due to statement timeout/i;
 
 export class FiguresGate {
-  /** The computation under way, if any. */
-  private running: Promise<unknown> | null = null;
-  /** The next computation, not started yet: every request arriving now gets its answer. */
-  private pending: Promise<MetricsSummary> | null = null;
+  /** The last computation queued: each one starts after the one before it has ended. */
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Per period, the next computation, not started yet: every request for it arriving now gets its answer. */
+  private pending = new Map<string, Promise<MetricsSummary>>();
   private lastStart = 0;
 
   constructor(readonly pool: Pool) {}
@@ -49,31 +51,33 @@ export class FiguresGate {
     return new FiguresGate(pool);
   }
 
-  /** Figures computed after this call was made: never an answer begun before it. */
-  summary(): Promise<MetricsSummary> {
-    this.pending ??= this.next();
-    return this.pending;
-  }
-
-  private async next(): Promise<MetricsSummary> {
-    await this.running?.catch(() => undefined);
-    const wait = this.lastStart + FIGURES_MIN_INTERVAL_MS - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    // From here on, new requests wait for the computation after this one.
-    this.pending = null;
-    this.lastStart = Date.now();
-    const run = this.compute();
-    this.running = run;
-    try {
-      return await run;
-    } finally {
-      if (this.running === run) this.running = null;
+  /** Figures for `period` computed after this call was made: never an answer begun before it. */
+  summary(period: FiguresPeriod): Promise<MetricsSummary> {
+    const key = `${period.from}/${period.to}`;
+    let next = this.pending.get(key);
+    if (!next) {
+      next = this.queue(key, period);
+      this.pending.set(key, next);
     }
+    return next;
   }
 
-  private async compute(): Promise<MetricsSummary> {
+  private queue(key: string, period: FiguresPeriod): Promise<MetricsSummary> {
+    const run: Promise<MetricsSummary> = this.tail.catch(() => undefined).then(async () => {
+      const wait = this.lastStart + FIGURES_MIN_INTERVAL_MS - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // From here on, new requests for this period wait for the computation after this one.
+      if (this.pending.get(key) === run) this.pending.delete(key);
+      this.lastStart = Date.now();
+      return this.compute(period);
+    });
+    this.tail = run;
+    return run;
+  }
+
+  private async compute(period: FiguresPeriod): Promise<MetricsSummary> {
     try {
-      return await metricsSummary(this.pool);
+      return await metricsSummary(this.pool, { now: new Date(), period });
     } catch (err) {
       const text = `${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
       if (BUSY.test(text)) {

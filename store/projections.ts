@@ -4,7 +4,7 @@ import type { DomainEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
 import { gapsAt } from '../domain/gaps';
 import type { StoredEvent } from './event-store';
-import { releaseOutcomes } from './release-outcomes';
+import { gapsAtRelease, meetingsBeforeRelease, releaseOutcomes } from './release-outcomes';
 
 export const LIVE_CHECKPOINT = 'read-models';
 
@@ -49,9 +49,18 @@ async function projectStream(tx: PoolClient, caseId: string, events: StoredEvent
   if ((before?.version ?? 0) !== first.version - 1) {
     throw new Error(`read model of ${caseId} is at version ${before?.version ?? 0}, cannot apply version ${first.version}`);
   }
-  const after = events.reduce<CaseState | undefined>((s, e) => evolve(s, toDomainEvent(e)), before)!;
+  // Folded one event at a time: a release is judged by the state just before and after it.
+  let state = before;
+  let atRelease: number | undefined;
+  for (const e of events) {
+    const next = evolve(state, toDomainEvent(e));
+    const d = e.data as { to?: string; at?: string };
+    if (e.type === 'PhaseChanged' && d.to === 'frigiven' && state && d.at) atRelease = gapsAtRelease(state, next, d.at);
+    state = next;
+  }
+  const after = state!;
   const now = timelineTime(events, row.rows[0]?.updated_at.toISOString());
-  await writeCase(tx, after, now);
+  await writeCase(tx, after, now, atRelease);
   await writeAlerts(tx, before, after, events);
   const reminders = events.filter((e) => e.type === 'ReminderSent');
   for (const r of reminders) {
@@ -64,8 +73,12 @@ async function projectStream(tx: PoolClient, caseId: string, events: StoredEvent
   }
 }
 
-/** Rewrites the case's own rows; cheap because a case has tens of rows, not thousands. */
-export async function writeCase(tx: PoolClient, s: CaseState, now: string): Promise<void> {
+/**
+ * Rewrites the case's own rows; cheap because a case has tens of rows, not thousands.
+ * `releaseGaps`: the gaps open at a release among the events just applied; absent, the row
+ * keeps the count it has (it is a fact of the release, not of the state after it).
+ */
+export async function writeCase(tx: PoolClient, s: CaseState, now: string, releaseGaps?: number): Promise<void> {
   const gaps = gapsAt(s, now);
   await tx.query(
     `INSERT INTO case_states (case_id, version, state, updated_at) VALUES ($1, $2, $3, $4)
@@ -75,8 +88,9 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string): Prom
   await tx.query(
     `INSERT INTO case_summaries (case_id, version, phase, measure, municipality, risk_level, coordinator_agency_id,
        consent_agency_ids, admitted_at, expected_release_at, released_at, closed_at, open_gap_count, meeting_count,
-       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id, erased_at, release_outcomes)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
+       policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id, erased_at, release_outcomes,
+       meetings_before_release, gaps_at_release)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
      ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, phase = EXCLUDED.phase, measure = EXCLUDED.measure,
        municipality = EXCLUDED.municipality, risk_level = EXCLUDED.risk_level,
        coordinator_agency_id = EXCLUDED.coordinator_agency_id, consent_agency_ids = EXCLUDED.consent_agency_ids,
@@ -84,12 +98,15 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string): Prom
        released_at = EXCLUDED.released_at, closed_at = EXCLUDED.closed_at, open_gap_count = EXCLUDED.open_gap_count,
        meeting_count = EXCLUDED.meeting_count, policy_id = EXCLUDED.policy_id, updated_at = EXCLUDED.updated_at,
        holder_agency_id = EXCLUDED.holder_agency_id, successor_agency_id = EXCLUDED.successor_agency_id,
-       erased_at = EXCLUDED.erased_at, release_outcomes = EXCLUDED.release_outcomes`,
+       erased_at = EXCLUDED.erased_at, release_outcomes = EXCLUDED.release_outcomes,
+       meetings_before_release = EXCLUDED.meetings_before_release,
+       gaps_at_release = coalesce(EXCLUDED.gaps_at_release, case_summaries.gaps_at_release)`,
     [
       s.caseId, s.version, s.phase, s.measure ?? null, s.client.municipality, s.riskLevel, s.coordinatorAgencyId,
       s.consent.agencyIds, s.admittedAt, s.expectedReleaseAt ?? null, s.releasedAt ?? null, s.closedAt ?? null,
       gaps.length, s.meetings.length, s.policy.policyId, s.openedAt, now,
       s.responsibility.holderAgencyId, s.responsibility.successorAgencyId, s.erasedAt ?? null, JSON.stringify(releaseOutcomes(s)),
+      meetingsBeforeRelease(s), releaseGaps ?? null,
     ],
   );
   const tasks = [

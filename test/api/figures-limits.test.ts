@@ -71,3 +71,25 @@ test('figures stuck behind a lock: the API still answers, and the figures give 5
   // Once the lock is gone the figures come back.
   expect((await s.call('GET', '/v1/metrics/summary', { token: boss })).status).toBe(200);
 }, 60_000);
+
+test('the period of the completion table: a bad day is a 400 naming the field, from after to is a 400, none is the last 90 days', async () => {
+  const boss = await s.token({ sub: 'fig-boss', role: 'supervisor', agencyId: 'kvv-gbg' });
+  for (const [query, field] of [['from=2026-02-30', 'from'], ['to=yesterday', 'to'], ['from=2026-01-01T00:00:00Z', 'from'], ['from=2026-04-01&to=2026-03-31', 'from']] as const) {
+    const r = await s.call('GET', `/v1/metrics/summary?${query}`, { token: boss });
+    expect({ query, status: r.status, type: r.headers.get('content-type') }).toEqual({ query, status: 400, type: expect.stringContaining('application/problem+json') });
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual([field]);
+  }
+  const quarter = await s.call('GET', '/v1/metrics/summary?from=2026-01-01&to=2026-03-31', { token: boss });
+  expect(quarter.status).toBe(200);
+  expect(quarter.body.completion).toMatchObject({ period: { from: '2026-01-01', to: '2026-03-31' }, byAgency: expect.any(Array), byArea: expect.any(Array) });
+  // Two periods asked for at once each get their own answer.
+  const [a, b] = await Promise.all([
+    s.call('GET', '/v1/metrics/summary?from=2026-01-01&to=2026-03-31', { token: boss }),
+    s.call('GET', '/v1/metrics/summary?from=2025-10-01&to=2025-12-31', { token: boss }),
+  ]);
+  expect([a.body.completion.period, b.body.completion.period]).toEqual([{ from: '2026-01-01', to: '2026-03-31' }, { from: '2025-10-01', to: '2025-12-31' }]);
+  const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date());
+  const byDefault = await s.call('GET', '/v1/metrics/summary', { token: boss });
+  expect(byDefault.body.completion.period.to).toBe(today);
+  expect((Date.parse(today) - Date.parse(byDefault.body.completion.period.from)) / 86_400_000).toBe(89);
+}, 30_000);

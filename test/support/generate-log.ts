@@ -22,10 +22,10 @@ import { coordinator, directory as fixtureDirectory, supervisorOf } from './fixt
  *
  * A simulated clock advances in steps over months. Cases are opened along the way (custody,
  * prison, half-way house), agencies accept, complete and sometimes decline their work, the
- * coordinator holds meetings, adopts plans, names successors and moves release dates, clients
- * are released, follow-ups are done or missed, cases close, a few clients are remanded again.
- * Because the clock runs past due dates, reminders are sent and alerts are raised, escalated,
- * acknowledged and resolved. Deterministic for a given seed.
+ * coordinator holds meetings (before release and after it), adopts plans, names successors and
+ * moves release dates, clients are released, follow-ups are done or missed, cases close, a few
+ * clients are remanded again. Because the clock runs past due dates, reminders are sent and
+ * alerts are raised, escalated, acknowledged and resolved. Deterministic for a given seed.
  */
 
 /** Göteborg (1480) from the fixtures plus a second municipality, Härryda (1401). */
@@ -214,9 +214,12 @@ export async function generateLog(pool: Pool, options: GenerateLogOptions = {}):
     const coord = (command: Command) => acts.push([command, coordinator]);
     const released = s.phase === 'frigiven';
     const beforeRelease = s.phase === 'hakte' || s.phase === 'anstalt' || s.phase === 'utslussning';
+    // One client in eleven meets no one before release: no agency acts and no meeting is held
+    // (Riksrevisionen found about 40 % released without external contact in 2009).
+    const unreached = beforeRelease && Number(s.caseId.split('-').pop()) % 11 === 5;
 
     for (const i of s.interventions) {
-      if (!i.agencyId) continue;
+      if (!i.agencyId || unreached) continue;
       const by = officer(i.agencyId);
       if (i.status === 'planned') {
         if (chance(0.02)) acts.push([{ type: 'decline_intervention', interventionId: i.interventionId, reason: 'Ingen plats förrän nästa termin' }, by]);
@@ -251,8 +254,12 @@ export async function generateLog(pool: Pool, options: GenerateLogOptions = {}):
         const frv = s.client.municipality === '1401' ? 'frv-1401' : 'frv-gbg';
         coord({ type: 'set_responsibility', holderAgencyId: s.responsibility.holderAgencyId, successorAgencyId: frv });
       }
-      if (s.meetings.length === 0 && release && release - t < 30 * DAY_MS && chance(0.07)) {
+      if (!unreached && s.meetings.length === 0 && release && release - t < 30 * DAY_MS && chance(0.07)) {
         coord({ type: 'record_meeting', agencyIds: s.consent.agencyIds.slice(0, 3) });
+      }
+      // Some clients get the rule of thumb's four or five meetings, most fewer.
+      if (s.meetings.length > 0 && s.meetings.length < 5 && release && release - t < 60 * DAY_MS && chance(0.03)) {
+        coord({ type: 'record_meeting', agencyIds: s.consent.agencyIds.slice(0, 2) });
       }
       if (chance(0.008)) {
         const need = pick(EXTRA_NEEDS);
@@ -269,10 +276,14 @@ export async function generateLog(pool: Pool, options: GenerateLogOptions = {}):
     }
 
     if (released) {
+      // Meetings go on after release too; the figures of contact before release must not count them.
+      if (chance(0.02)) coord({ type: 'record_meeting', agencyIds: s.consent.agencyIds.slice(0, 2) });
       for (const f of s.followUps) {
         if (!f.agencyId) continue;
         const dueIn = Date.parse(f.dueAt) - t;
-        if ((f.status === 'open' && dueIn < 3 * DAY_MS && chance(0.3)) || (f.status === 'missed' && chance(0.1))) {
+        // Mostly in the last days before the due time, now and then weeks ahead of it, sometimes late.
+        const ahead = f.status === 'open' && dueIn < 21 * DAY_MS && chance(0.04);
+        if ((f.status === 'open' && dueIn < 3 * DAY_MS && chance(0.3)) || ahead || (f.status === 'missed' && chance(0.1))) {
           acts.push([{ type: 'complete_follow_up', followUpId: f.followUpId, note: 'Uppföljningssamtal hållet' }, officer(f.agencyId)]);
         }
       }

@@ -7,7 +7,8 @@ import { startUiTestStack, type UiTestStack } from './support/ui-stack';
 /*
  * The three users' stories in a real browser, on the real stack. On the way, every page (and
  * each state worth a look: errors shown, forms open, a gap, an alert) is checked against WCAG
- * 2.1 A/AA with axe-core: sign-in, case list, open-case form, case page, figures, task inbox,
+ * 2.1 A/AA with axe-core: sign-in, case list, open-case form, case page, figures (with the table
+ * per agency and area, and a refused period), task inbox,
  * alerts, and the pages for a forbidden or unknown address. One file, so the stack and the
  * browser start once.
  */
@@ -119,6 +120,39 @@ test('the agency finds the task in its inbox and completes it', async () => {
   expect(after.body.interventions).toEqual([expect.objectContaining({ status: 'completed', note: 'Hyreskontrakt påskrivet' })]);
   await page.getByRole('combobox', { name: 'Visa' }).selectOption({ label: 'Klara' });
   await page.getByRole('article').filter({ hasText: 'Kim Karlsson' }).getByText('Klar', { exact: true }).waitFor();
+});
+
+test('the figures: what is in place within 24 weeks, and the table per agency and area over a period the leader picks', async () => {
+  const page = await s.newPage();
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.getByRole('link', { name: 'Statistik' }).click();
+  await page.getByRole('table', { name: 'Frigivningar inom 24 veckor med insatsen på plats' }).getByRole('row', { name: /Boende/ }).waitFor();
+  // By default the last 90 days: the housing Kim Karlsson's agency completed a moment ago, not yet due.
+  const today = swedishDatePlus(0);
+  const byAgency = page.getByRole('table', { name: `Per myndighet, ${swedishDatePlus(-89)} – ${today}` });
+  const cells = async (table: typeof byAgency, row: string) => table.getByRole('row', { name: new RegExp(row) }).getByRole('cell').allTextContents();
+  expect(await cells(byAgency, SOT.name)).toEqual(['1', '0', '0', '0', '0', '–']);
+  expect(await page.getByRole('table', { name: /^Per behovsområde, / }).getByRole('rowheader').allTextContents()).toEqual(['Boende']);
+  await expectNoAxeViolations(page, 'the figures with the table per agency and area');
+
+  // A period that ends before it starts is refused at its field, and nothing is asked.
+  await page.getByLabel('Från').fill(swedishDatePlus(1));
+  await page.getByLabel('Till').fill(today);
+  await page.getByRole('button', { name: 'Visa period' }).click();
+  await page.locator('#period-fran-fel').waitFor();
+  await expect(page.getByLabel('Från').getAttribute('aria-invalid')).resolves.toBe('true');
+  await expect(page.getByLabel('Från').getAttribute('aria-describedby')).resolves.toContain('period-fran-fel');
+  await expectNoAxeViolations(page, 'the figures with a period refused');
+
+  // A period reaching past the housing's due time in a week: now it is due, and done in time.
+  await page.getByLabel('Från').fill(swedishDatePlus(-30));
+  await page.getByLabel('Till').fill(swedishDatePlus(30));
+  await page.getByRole('button', { name: 'Visa period' }).click();
+  const chosen = page.getByRole('table', { name: `Per myndighet, ${swedishDatePlus(-30)} – ${swedishDatePlus(30)}` });
+  await chosen.waitFor();
+  expect(await cells(chosen, SOT.name)).toEqual(['1', '0', '0', '1', '1', expect.stringMatching(/^100\s%$/)]);
+  await expect(page.locator('.field-invalid').count()).resolves.toBe(0);
+  await expectNoAxeViolations(page, 'the figures for a chosen period');
 });
 
 test('after a deadline passes the supervisor sees the alert appear live, acknowledges it and follows it to the case', async () => {

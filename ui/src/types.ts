@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { metricsSummarySchema } from '../../api/schemas/figures';
 import type { accessLogEntrySchema, alertSchema, caseSummarySchema, caseViewSchema, eventViewSchema, taskSchema } from '../../api/schemas/views';
 
 /* The API's response shapes, taken from the very zod schemas that serialise them (type-only:
@@ -14,27 +15,7 @@ export type Task = z.infer<typeof taskSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
 
-type Counts = Record<string, number | null>;
-interface Ratio {
-  released: number;
-  newRemand: number;
-  share: number | null;
-}
-
-/** GET /v1/metrics/summary (api/routes/metrics-summary.ts). */
-export interface MetricsSummary {
-  casesByPhase: Counts;
-  releasesWithin12Weeks: number;
-  releasesWithin12WeeksWithoutGap: number;
-  releasesWithin12WeeksInPlace?: { boende: number; behandling: number; sysselsattning: number };
-  releasesWithin24Weeks?: number;
-  releasesWithin24WeeksWithoutGap?: number;
-  openGapsByAgency: Counts;
-  openGapsByArea: Counts;
-  medianDaysToCompleteByAgency: Counts;
-  shareOfReleasesWithoutGap?: number | null;
-  shareReleasedWithoutExternalContact?: number | null;
-  coordinationMeetingsPerOpenCase?: number | null;
-  followUpsOnTime?: { due: number; onTime: number; share: number | null };
-  reoffence?: { within100Days: Ratio; within1Year: Ratio };
-}
+/** GET /v1/metrics/summary (api/schemas/figures.ts). */
+export type MetricsSummary = z.infer<typeof metricsSummarySchema>;
+/** One row of its per agency / per area table, without the row's name. */
+export type CompletionRow = Omit<MetricsSummary['completion']['byArea'][number], 'area'>;
