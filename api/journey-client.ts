@@ -43,14 +43,23 @@ function isUnavailable(err: unknown): boolean {
  * Also what keeps a malformed command from any caller out of the case's history.
  */
 /**
- * The update's id: new for every send. Temporal keeps a finished update's outcome under its id
- * and answers a later update with the same id from it, so an id made from the request id would
- * answer a retry after "the event log could not be written" with that failure forever, even
- * once the log is back. Retries are recognised by the case itself, by request id (`processed`
- * in workflows/client-journey.ts), also while the first send is still queued. The request id
- * leads, so the update is found by it in Temporal's Web UI.
+ * The update's id. First the request id itself: Temporal answers a retry with the same id from
+ * the first update's outcome (also while that update is still running), without a workflow task.
+ * But it keeps a failed outcome just the same, so a retry after "the event log could not be
+ * written" would get that failure forever, even once the log is back. A STORE_UNAVAILABLE answer
+ * is therefore asked once more under a fresh id: the case itself then recognises a request it
+ * already applied (by request id, `processed` in workflows/client-journey.ts, after reading the
+ * log back when an append's outcome was unknown) or applies it now. The request id leads, so the
+ * update is found by it in Temporal's Web UI.
  */
-const updateIdFor = (req: CommandRequest) => `${req.requestId}.${randomUUID().slice(0, 8)}`;
+async function withFreshIdAfterStoreFailure<T>(req: CommandRequest, update: (updateId: string) => Promise<T>): Promise<T> {
+  try {
+    return await update(req.requestId);
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === STORE_UNAVAILABLE)) throw err;
+    return update(`${req.requestId}.${randomUUID().slice(0, 8)}`);
+  }
+}
 
 function parsedAtEdge(req: CommandRequest): CommandRequest {
   const parsed = commandSchema.safeParse(req.command);
@@ -80,18 +89,20 @@ export class JourneyClient {
     const req = parsedAtEdge(raw);
     let result: CommandResult;
     try {
-      result = await this.temporal.workflow.executeUpdateWithStart(commandUpdate, {
-        args: [req],
-        updateId: updateIdFor(req),
-        startWorkflowOperation: new WithStartWorkflowOperation('clientJourney', {
-          workflowId: caseWorkflowId(caseId),
-          taskQueue: this.taskQueue,
-          args: [{ caseId }],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          ...(memo ? { memo } : {}),
+      result = await withFreshIdAfterStoreFailure(req, (updateId) =>
+        this.temporal.workflow.executeUpdateWithStart(commandUpdate, {
+          args: [req],
+          updateId,
+          startWorkflowOperation: new WithStartWorkflowOperation('clientJourney', {
+            workflowId: caseWorkflowId(caseId),
+            taskQueue: this.taskQueue,
+            args: [{ caseId }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            ...(memo ? { memo } : {}),
+          }),
         }),
-      });
+      );
     } catch (err) {
       translate(err);
     }
@@ -102,10 +113,8 @@ export class JourneyClient {
     const req = parsedAtEdge(raw);
     let result: CommandResult;
     try {
-      result = await this.temporal.workflow.getHandle(caseWorkflowId(caseId)).executeUpdate(commandUpdate, {
-        args: [req],
-        updateId: updateIdFor(req),
-      });
+      const handle = this.temporal.workflow.getHandle(caseWorkflowId(caseId));
+      result = await withFreshIdAfterStoreFailure(req, (updateId) => handle.executeUpdate(commandUpdate, { args: [req], updateId }));
     } catch (err) {
       translate(err);
     }

@@ -14,7 +14,7 @@ import { createTestDatabase } from '../support/database';
 import { generateLog, type GeneratedLog } from '../support/generate-log';
 
 /*
- * One realistic log of 10,000 events, written through the real domain, appendToStream and the
+ * One realistic log of 4,000 events, written through the real domain, appendToStream and the
  * live projector; every test below rebuilds from it and holds the result against what the live
  * projector produced. The tests share the log and run in order.
  */
@@ -25,6 +25,7 @@ let log: GeneratedLog;
 let original: Snapshot;
 let originalEvents: string;
 const rates: string[] = [];
+const LOG_EVENTS = 4_000;
 
 type Snapshot = Record<(typeof READ_MODEL_TABLES)[number], Record<string, unknown>[]>;
 
@@ -73,12 +74,14 @@ function noteRate(label: string, r: Pick<RebuildResult, 'events' | 'seconds' | '
 beforeAll(async () => {
   db = await createTestDatabase();
   pool = db.pool;
-  // Durability is not under test: without a flush per commit the 10,000 appends go faster.
+  // Durability is not under test: without a flush per commit the appends go faster.
   pool.on('connect', (client) => {
     client.query('SET synchronous_commit = off').catch(() => undefined);
   });
   await migrate(db.url);
-  log = await generateLog(pool, { targetEvents: 10_000, seed: 20250106 });
+  // 4,000 events hold every event type and phase the checks need; the full-size rebuild rate is
+  // the benchmark's (`npm run bench -- --only rebuild`), not this test's.
+  log = await generateLog(pool, { targetEvents: LOG_EVENTS, seed: 20250106 });
   original = await snapshot();
   originalEvents = await eventsFingerprint();
 }, 240_000);
@@ -90,9 +93,9 @@ afterAll(async () => {
 });
 
 describe('the generated log', () => {
-  it('has 10,000 events from the real domain, with alerts raised, acknowledged and resolved', async () => {
-    expect(log.events).toBeGreaterThanOrEqual(10_000);
-    expect(log.events).toBeLessThan(10_020);
+  it('has 4,000 events from the real domain, with alerts raised, acknowledged and resolved', async () => {
+    expect(log.events).toBeGreaterThanOrEqual(LOG_EVENTS);
+    expect(log.events).toBeLessThan(LOG_EVENTS + 20);
     expect(log.rejected).toBe(0);
     expect(Object.keys(log.byType)).toEqual(expect.arrayContaining([
       'CaseOpened', 'InterventionAccepted', 'InterventionCompleted', 'InterventionDeclined', 'PhaseChanged',
@@ -104,7 +107,7 @@ describe('the generated log', () => {
     const statuses = new Set(original.alerts.map((a) => a.status));
     expect([...statuses]).toEqual(expect.arrayContaining(['open', 'acknowledged', 'resolved']));
     expect(original.alert_changes.length).toBeGreaterThan(original.alerts.length);
-    expect(original.tasks.length).toBeGreaterThan(1000);
+    expect(original.tasks.length).toBeGreaterThan(500);
     expect(await checkpoint(LIVE_CHECKPOINT)).toBe(await head());
   });
 });
