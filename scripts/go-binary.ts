@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, findGo } from './temporal-cli';
 
-export const TOOLS_BIN = path.join(PROJECT_ROOT, '.tools', 'bin');
+const TOOLS_BIN = path.join(PROJECT_ROOT, '.tools', 'bin');
 
 /** A program built once from its Go module with `go install` and cached in .tools/bin. */
 export interface GoBinary {

@@ -1,6 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { resolveGoBinary, TOOLS_BIN, type GoBinary } from './go-binary';
+import { resolveGoBinary, type GoBinary } from './go-binary';
 
 /**
  * The real Temporal server and its SQL schema tool, for the `cluster` profile. Both come from
@@ -49,43 +47,7 @@ export function resolveTemporalUiServer(log: (line: string) => void = console.er
   return resolveGoBinary(UI_SERVER, log);
 }
 
-/** True when both would be found without building (an override, or the cached build). */
-export function temporalServerReady(): boolean {
-  return [SERVER, SQL_TOOL].every((b) => Boolean(process.env[b.override]) || existsSync(path.join(TOOLS_BIN, b.file)));
-}
-
-/**
- * `npm test` builds the server while the first jest suites run (scripts/test.ts), and says so
- * in TEMPORAL_SERVER_BUILD: the file that build writes `ok` or `failed: …` into when it ends.
- * The cluster stack waits for it here instead of starting a second build of its own.
- */
-export async function awaitTemporalServer(log: (line: string) => void = console.error, timeoutMs = 30 * 60_000): Promise<TemporalServerBinaries> {
-  const status = process.env.TEMPORAL_SERVER_BUILD;
-  if (status && !temporalServerReady()) {
-    const until = Date.now() + timeoutMs;
-    log(`waiting for the Temporal server build that npm test started (${status})…`);
-    for (;;) {
-      const text = existsSync(status) ? readFileSync(status, 'utf8').trim() : '';
-      if (text === 'ok') break;
-      if (text.startsWith('failed')) throw new Error(`the Temporal server build failed: ${text}`);
-      if (Date.now() > until) throw new Error(`the Temporal server build did not end within ${timeoutMs / 60_000} min`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  return resolveTemporalServer(log);
-}
-
 if (require.main === module) {
-  // --status FILE: write `ok` or `failed: …` there at the end (npm test's background build).
-  const at = process.argv.indexOf('--status');
-  const status = at >= 0 ? process.argv[at + 1] : undefined;
-  try {
-    const found = resolveTemporalServer();
-    const paths = [found.server, found.sqlTool, ...(process.argv.includes('--no-ui') ? [] : [resolveTemporalUiServer()])];
-    console.log(paths.join('\n'));
-    if (status) writeFileSync(status, 'ok\n');
-  } catch (err) {
-    if (status) writeFileSync(status, `failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    throw err;
-  }
+  const found = resolveTemporalServer();
+  console.log(`${found.server}\n${found.sqlTool}\n${resolveTemporalUiServer()}`);
 }

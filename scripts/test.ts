@@ -1,11 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { CHROMIUM_PATH } from '../test/ui/support/browser';
 import { ensureUiBuilt } from './build-ui';
 import { resolveTemporalCli } from './temporal-cli';
-import { temporalServerReady } from './temporal-server-binaries';
-import { PROJECT_ROOT } from './temporal-cli';
+import { resolveTemporalServer } from './temporal-server-binaries';
 
 /**
  * `npm test`: type-check (server and web interface), lint, build the web interface, then every
@@ -51,30 +49,9 @@ function ensureChromium(): void {
   console.error(`  Chromium installed in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }
 
-/**
- * The Temporal server and its schema tool (4–5 minutes cold) are built in the background while
- * the checks and the first suites run; only the cluster suite needs them, and it waits for this
- * build (TEMPORAL_SERVER_BUILD names the status file) instead of the whole run waiting first.
- */
-function buildTemporalServerInBackground(): void {
-  if (temporalServerReady()) return;
-  const dir = path.join(PROJECT_ROOT, '.tools');
-  mkdirSync(dir, { recursive: true });
-  const status = path.join(dir, 'server-build.status');
-  const logFile = path.join(dir, 'server-build.log');
-  rmSync(status, { force: true });
-  const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'temporal-server-binaries.ts'), '--no-ui', '--status', status], {
-    stdio: ['ignore', out, out],
-  });
-  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
-  process.env.TEMPORAL_SERVER_BUILD = status;
-  console.error(`\n▶ building the Temporal server and its schema tool in the background (log: ${path.relative(PROJECT_ROOT, logFile)}); the cluster suite waits for it`);
-}
-
 async function main() {
   resolveTemporalCli((l) => console.error(l));
-  buildTemporalServerInBackground();
+  resolveTemporalServer((l) => console.error(l));
   run('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']);
   run('type-check of the web interface', 'npx', ['tsc', '--noEmit', '-p', 'ui']);
   run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
@@ -85,13 +62,7 @@ async function main() {
   );
   console.error('  web interface: ok');
   ensureChromium();
-  const status = step('tests', 'npx', ['jest', '--ci', ...process.argv.slice(2)]);
-  if (process.env.TEMPORAL_SERVER_BUILD) {
-    const log = path.join(PROJECT_ROOT, '.tools', 'server-build.log');
-    const built = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => /built in|failed|error/i.test(l)) : [];
-    console.error(`  background build: ${built.length > 0 ? built.join('; ') : 'nothing built'}`);
-  }
-  process.exit(status === 0 ? 0 : status > 0 ? status : 1);
+  run('tests', 'npx', ['jest', '--ci', ...process.argv.slice(2)]);
 }
 
 void main();

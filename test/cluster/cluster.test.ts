@@ -45,7 +45,7 @@ beforeAll(async () => {
     expect((await s.call(0, 'PUT', `/v1/agencies/${agencyId}`, { token: admin, body })).status).toBe(200);
   }
   report(`cluster up in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-}, 900_000);
+}, 300_000);
 
 afterAll(async () => {
   if (reports.length > 0) {

@@ -5,7 +5,7 @@ import { freeServerPorts, type TemporalServerPorts } from '../../scripts/cluster
 import { startCluster, type RunningCluster } from '../../scripts/cluster-profile';
 import { freePort } from '../../scripts/free-port';
 import { pgServerOf } from '../../scripts/temporal-schema';
-import { awaitTemporalServer } from '../../scripts/temporal-server-binaries';
+import { resolveTemporalServer } from '../../scripts/temporal-server-binaries';
 import { caller, TEST_RATE_LIMITS } from './api-stack';
 import { testDevSecret } from './dev-secret';
 import { startPostgresProcess, type PostgresProcess } from './postgres-process';
@@ -33,7 +33,7 @@ export interface ClusterStack extends RunningCluster {
  * and start it again). `env` adds settings for the workers and APIs.
  */
 export async function startClusterStack(opts: { workers?: number; apis?: number; env?: Record<string, string> } = {}): Promise<ClusterStack> {
-  const binaries = await awaitTemporalServer();
+  const binaries = resolveTemporalServer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'glappfri-cluster-'));
   // mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user (as root) and must reach inside.
   chmodSync(dataDir, 0o755);

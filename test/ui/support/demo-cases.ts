@@ -23,9 +23,9 @@ interface DemoCase {
  * so their gaps and alerts are real ones, raised by the workflow, not written into the tables.
  */
 const CASES: DemoCase[] = [
-  { name: 'Maja Lindström', phase: 'anstalt', admittedDaysAgo: 400, releaseInDays: 45, riskLevel: 'high', needs: ['boende', 'missbruk'], consent: ['sot-1480', 'reg-vg', 'af'], successor: 'frv-gbg' },
+  { name: 'Maja Lindström', phase: 'anstalt', admittedDaysAgo: 400, releaseInDays: 45, riskLevel: 'high', needs: ['boende', 'missbruk'], consent: ['sot-1480', 'reg-vg', 'af', 'frv-gbg'], successor: 'frv-gbg' },
   { name: 'Johan Berg', phase: 'utslussning', measure: 'halvvagshus', admittedDaysAgo: 700, releaseInDays: 20, riskLevel: 'medium', needs: ['boende', 'forsorjning'], consent: ['sot-1480', 'af'] },
-  { name: 'Sofia Karlsson', phase: 'anstalt', admittedDaysAgo: 200, releaseInDays: 10, riskLevel: 'high', needs: ['boende', 'psykisk_halsa'], consent: ['sot-1480', 'reg-vg', 'af'], successor: 'frv-gbg' },
+  { name: 'Sofia Karlsson', phase: 'anstalt', admittedDaysAgo: 200, releaseInDays: 10, riskLevel: 'high', needs: ['boende', 'psykisk_halsa'], consent: ['sot-1480', 'reg-vg', 'af', 'frv-gbg'], successor: 'frv-gbg' },
   { name: 'Ali Hassan', phase: 'hakte', admittedDaysAgo: 12, riskLevel: 'low', needs: ['psykisk_halsa'], consent: ['reg-vg'] },
   { name: 'Eva Nilsson', phase: 'anstalt', admittedDaysAgo: 300, releaseInDays: 150, riskLevel: 'low', needs: ['boende'], consent: ['sot-1480', 'af'] },
   { name: 'Peter Ek', phase: 'anstalt', admittedDaysAgo: 90, releaseInDays: 70, riskLevel: 'medium', needs: ['boende', 'skulder'], consent: ['sot-1480', 'af', 'reg-vg'] },
