@@ -56,7 +56,7 @@ async function main() {
     const coordinator = await as(COORDINATOR);
     await shoot(coordinator, 'case-list.png', '/arenden', (p) => p.getByRole('link', { name: 'Sofia Karlsson' }).waitFor());
     await shoot(coordinator, 'case.png', `/arenden/${caseIds['Sofia Karlsson']}`, (p) => p.getByRole('table', { name: /Insatser i planen/ }).waitFor(), 1150);
-    await shoot(coordinator, 'figures.png', '/statistik', (p) => p.getByRole('heading', { name: 'Nyckeltal' }).waitFor());
+    await shoot(coordinator, 'figures.png', '/statistik', (p) => p.getByRole('heading', { name: 'Nyckeltal' }).waitFor(), 1400);
     const agency = await as(AGENCY);
     await shoot(agency, 'tasks.png', '/uppgifter', (p) => p.getByRole('heading', { name: /Försenade/ }).waitFor());
     const supervisor = await as(SUPERVISOR);
