@@ -46,17 +46,23 @@ function isUnavailable(err: unknown): boolean {
  * The update's id. First the request id itself: Temporal answers a retry with the same id from
  * the first update's outcome (also while that update is still running), without a workflow task.
  * But it keeps a failed outcome just the same, so a retry after "the event log could not be
- * written" would get that failure forever, even once the log is back. A STORE_UNAVAILABLE answer
- * is therefore asked once more under a fresh id: the case itself then recognises a request it
- * already applied (by request id, `processed` in workflows/client-journey.ts, after reading the
- * log back when an append's outcome was unknown) or applies it now. The request id leads, so the
- * update is found by it in Temporal's Web UI.
+ * written" would get that failure forever, even once the log is back. A STORE_UNAVAILABLE that
+ * comes back at once is such a kept outcome (a fresh one comes after the append's retries), so
+ * it is asked once more under a fresh id: the case itself then recognises a request it already
+ * applied (by request id, `processed` in workflows/client-journey.ts, after reading the log back
+ * when an append's outcome was unknown) or applies it now. A fresh failure is answered as it is,
+ * so a 503 never waits for the append's retries twice. The request id leads, so the update is
+ * found by it in Temporal's Web UI.
  */
+const KEPT_OUTCOME_MS = 2000;
+
 async function withFreshIdAfterStoreFailure<T>(req: CommandRequest, update: (updateId: string) => Promise<T>): Promise<T> {
+  const started = Date.now();
   try {
     return await update(req.requestId);
   } catch (err) {
-    if (!(err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === STORE_UNAVAILABLE)) throw err;
+    const storeFailure = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === STORE_UNAVAILABLE;
+    if (!storeFailure || Date.now() - started > KEPT_OUTCOME_MS) throw err;
     return update(`${req.requestId}.${randomUUID().slice(0, 8)}`);
   }
 }
