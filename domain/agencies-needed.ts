@@ -69,7 +69,11 @@ function needsOf(state: CaseState | undefined, c: Command, actor: Pick<Person, '
     // that serves the municipality. Every probation office, rather than the successor and consent
     // the caller read: both may have changed since, and a successor may serve anywhere (a client
     // who moves). Once in a case's life.
-    case 'change_phase': return c.to === 'frigiven' ? { ids: [], everywhere: new Set<AgencyType>(['frivarden']) } : undefined;
+    case 'change_phase':
+      if (c.to === 'frigiven') return { ids: [], everywhere: new Set<AgencyType>(['frivarden']) };
+      // A new remand plans the required interventions again (rules 2).
+      if (c.to === 'hakte') return { ids: [], resolvable: planning(state.policy, state.client.municipality) };
+      return undefined;
     case 'set_responsibility': return { ids: [c.holderAgencyId, c.successorAgencyId] };
     case 'transfer_case': return { ids: [c.toAgencyId] };
     case 'add_intervention': return { ids: [c.agencyId] };

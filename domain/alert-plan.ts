@@ -24,7 +24,11 @@ function describe(s: CaseState, g: Gap): string {
     case 'intervention_overdue': return `${what} är inte klar; den skulle vara klar ${day(g.since)}.`;
     case 'intervention_unassigned': return `${what} saknar ansvarig huvudman.`;
     case 'released_with_gap': return `Klienten frigavs ${day(g.since)} utan att ${what.toLowerCase()} var klar.`;
-    case 'successor_missing': return `Ingen har utsetts att ta över samordningsansvaret efter frigivningen.`;
+    case 'successor_missing':
+      return s.phase === 'frigiven'
+        ? `Klienten frigavs ${day(g.since)} utan att någon tog över samordningsansvaret.`
+        : `Ingen har utsetts att ta över samordningsansvaret efter frigivningen.`;
+    case 'release_date_passed': return `Frigivningen skulle ske ${day(s.expectedReleaseAt ?? g.since)} men har inte registrerats: registrera den eller ändra datumet.`;
     case 'plan_not_adopted': return `Verkställighetsplanen skulle ha fastställts senast ${day(g.since)}.`;
     case 'plan_review_overdue': return `Verkställighetsplanen skulle ha omprövats senast ${day(g.since)}.`;
     case 'meeting_missing': return `Inget samordningsmöte har hållits inför frigivningen.`;
@@ -35,7 +39,8 @@ function describe(s: CaseState, g: Gap): string {
 /**
  * Who hears of a gap, at which level and when: level 1 to the agency that owns the work at
  * once, level 2 to the coordinator's agency after the policy's grace period, level 3 to both
- * for a release with a required intervention still open. Case-level gaps go to the coordinator.
+ * for a release with a required intervention still open, and to the coordinator's agency for a
+ * release nobody took over. Case-level gaps go to the coordinator.
  */
 export function plannedAlerts(s: CaseState, g: Gap): PlannedAlert[] {
   const coordinator = s.coordinatorAgencyId;
@@ -65,6 +70,9 @@ export function plannedAlerts(s: CaseState, g: Gap): PlannedAlert[] {
       return [...new Set([coordinator, ...(owner ? [owner] : [])])].map((a) => make(3, a, g.since));
     case 'follow_up_missed':
       return [make(1, owner ?? coordinator, g.since)];
+    // After release (rules 2 only) a missing successor is a release with a gap of its own.
+    case 'successor_missing':
+      return [make(s.phase === 'frigiven' ? 3 : 1, coordinator, g.since)];
     default:
       return [make(1, coordinator, g.since)];
   }

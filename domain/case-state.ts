@@ -14,6 +14,8 @@ export interface Intervention {
   dueBeforeRelease: string | null;
   /** Index of the policy requirement that created it; null for one the coordinator added. */
   requirementIndex: number | null;
+  /** The custody period it was planned in (`CaseState.period`); absent: the first. */
+  period?: number;
   createdAt: string;
   assignedAt: string | null;
   completedAt?: string;
@@ -40,7 +42,8 @@ export type GapKind =
   | 'plan_not_adopted'
   | 'plan_review_overdue'
   | 'meeting_missing'
-  | 'follow_up_missed';
+  | 'follow_up_missed'
+  | 'release_date_passed';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -61,7 +64,7 @@ export interface Alert {
   acknowledgedBy?: string;
   resolvedAt?: string;
   /** Set when it ended for another reason than its gap closing. */
-  resolvedReason?: 'consent_withdrawn';
+  resolvedReason?: 'consent_withdrawn' | 'case_closed';
   message: string;
 }
 
@@ -94,10 +97,23 @@ export interface CaseState {
   /** "The coordinator's agency", the coordinating agency: addressee of escalations; moves on transfer. */
   coordinatorAgencyId: string;
   policy: PinnedPolicy;
+  /** The case rules it follows (domain/rules.ts); absent: version 1. */
+  rules?: number;
+  /**
+   * Custody periods begun by a new remand (rules 2): 0, absent, for the first. Work, meetings and
+   * follow-ups of an earlier period no longer count towards the next release.
+   */
+  period?: number;
+  /**
+   * What the latest release left behind (rules 2): the required interventions open at that
+   * moment (only these are "released with a gap"), and whether overall responsibility passed to
+   * a successor.
+   */
+  atRelease?: { openInterventionIds: string[]; handedOver: boolean };
   consent: { agencyIds: string[] };
   responsibility: { holderAgencyId: string | null; successorAgencyId: string | null };
   plan: { adoptedAt?: string; reviewedAt?: string };
-  meetings: { at: string; agencyIds: string[] }[];
+  meetings: { at: string; agencyIds: string[]; period?: number }[];
   interventions: Intervention[];
   followUps: FollowUp[];
   alerts: Alert[];

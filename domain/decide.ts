@@ -7,7 +7,8 @@ import type { CaseState, Intervention } from './case-state';
 import type { Command, CommandContext, CommandOf } from './commands';
 import { dueFromRelease, evolve } from './evolve';
 import type { DomainEvent } from './events';
-import { isOpen } from './gaps';
+import { currentPeriod, isOpen } from './gaps';
+import { rulesOf } from './rules';
 import type { PolicyBody } from './policy';
 import { requirementApplies } from './requirement-applies';
 import { reject, type Rejection } from './rejection';
@@ -150,7 +151,8 @@ function planRequirements(s: CaseState, directory: readonly Agency[], needs: rea
   let seq = s.seq.intervention;
   policy.requirements.forEach((req, index) => {
     if (!requirementApplies(req, needs, risk)) return;
-    const live = s.interventions.some((i) => i.requirementIndex === index && i.status !== 'cancelled');
+    // Work of an earlier custody period (rules 2) does not count towards the next release.
+    const live = s.interventions.some((i) => i.requirementIndex === index && i.status !== 'cancelled' && (i.period ?? 0) === currentPeriod(s));
     if (live) return;
     const resolved = resolveAgency(directory, req.agencyType, s.client.municipality, s.consent.agencyIds);
     seq += 1;
@@ -192,11 +194,18 @@ function changePhase(s: CaseState, c: CommandOf<'change_phase'>, ctx: CommandCon
   if (c.to === 'avslutad' && !c.reason) return reject('invalid_input', 'required to close a case', 'reason');
   const at = c.at ?? ctx.now;
   if (Date.parse(at) > Date.parse(ctx.now) + 60_000) return reject('invalid_input', 'a transition cannot be recorded ahead of time', 'at');
+  const rules2 = rulesOf(s) >= 2;
+  const openAtRelease = c.to === 'frigiven' && rules2
+    ? { openAtRelease: s.interventions.filter((i) => isOpen(i) && i.requiredBeforeRelease).map((i) => i.interventionId) }
+    : {};
   const drafts: Draft[] = [{
     type: 'PhaseChanged',
-    data: { from: s.phase, to: c.to, at, ...(c.measure ? { measure: c.measure } : {}), ...(c.reason ? { reason: c.reason } : {}) },
+    data: { from: s.phase, to: c.to, at, ...(c.measure ? { measure: c.measure } : {}), ...(c.reason ? { reason: c.reason } : {}), ...openAtRelease },
   }];
   if (c.to === 'frigiven') drafts.push(...scheduleFollowUps(s, at, ctx.directory));
+  if (c.to === 'frigiven' && rules2 && s.responsibility.successorAgencyId) {
+    drafts.push(handOver(s, s.responsibility.successorAgencyId));
+  }
   if (c.to === 'avslutad' || c.to === 'hakte') {
     for (const f of s.followUps) {
       if (f.status === 'open' || f.status === 'missed') {
@@ -209,7 +218,31 @@ function changePhase(s: CaseState, c: CommandOf<'change_phase'>, ctx: CommandCon
       if (isOpen(i)) drafts.push({ type: 'InterventionCancelled', data: { interventionId: i.interventionId, reason: 'case_closed' } });
     }
   }
+  if (c.to === 'hakte' && rules2) return [...drafts, ...newPeriod(s, drafts, ctx)];
   return drafts;
+}
+
+function handOver(s: CaseState, toAgencyId: string): Draft {
+  return { type: 'ResponsibilityHandedOver', data: { fromAgencyId: s.responsibility.holderAgencyId, toAgencyId } };
+}
+
+/**
+ * A new remand (rules 2) starts the plan over for the next release: the earlier period's open
+ * work ends, Kriminalvården's side (the coordinating agency) holds responsibility again and a
+ * successor is to be named anew, and the policy's required interventions are planned again. The
+ * earlier period stays in the log and the trail.
+ */
+function newPeriod(s: CaseState, head: Draft[], ctx: CommandContext): Draft[] {
+  const drafts: Draft[] = s.interventions
+    .filter(isOpen)
+    .map((i) => ({ type: 'InterventionCancelled', data: { interventionId: i.interventionId, reason: 'new_remand' } }));
+  const { holderAgencyId, successorAgencyId } = s.responsibility;
+  if (holderAgencyId !== s.coordinatorAgencyId || successorAgencyId !== null) {
+    drafts.push({ type: 'ResponsibilityChanged', data: { holderAgencyId: s.coordinatorAgencyId, successorAgencyId: null } });
+  }
+  let next = s;
+  for (const d of [...head, ...drafts]) next = evolve(next, { ...d, occurredAt: ctx.now, actor: ctx.actor } as DomainEvent);
+  return [...drafts, ...planRequirements(next, ctx.directory, next.needs, next.riskLevel)];
 }
 
 /** Follow-ups by risk level, all created at release, each a task for frivården. */
@@ -287,7 +320,12 @@ function setResponsibility(s: CaseState, c: CommandOf<'set_responsibility'>, ctx
     const bad = responsibilityProblem(s, c.holderAgencyId, c.successorAgencyId);
     if (bad) return reject(bad.kind, bad.message, bad.path);
   }
-  return [{ type: 'ResponsibilityChanged', data: { holderAgencyId: c.holderAgencyId, successorAgencyId: c.successorAgencyId } }];
+  const changed: Draft = { type: 'ResponsibilityChanged', data: { holderAgencyId: c.holderAgencyId, successorAgencyId: c.successorAgencyId } };
+  // Released without a successor: naming one now hands over at once and closes that gap.
+  if (s.phase === 'frigiven' && s.atRelease && !s.atRelease.handedOver && c.successorAgencyId) {
+    return [changed, { type: 'ResponsibilityHandedOver', data: { fromAgencyId: c.holderAgencyId, toAgencyId: c.successorAgencyId } }];
+  }
+  return [changed];
 }
 
 /** Coordination moves to another agency (a client moved to another prison or probation office). */

@@ -8,7 +8,7 @@ import {
 const at = z.string();
 const gapKindSchema = z.enum([
   'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
-  'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed',
+  'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed', 'release_date_passed',
 ]);
 
 function event<T extends string, D extends z.ZodType>(type: T, data: D) {
@@ -38,7 +38,13 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   })),
   event('PhaseChanged', z.object({
     from: phaseSchema, to: phaseSchema, at, measure: measureSchema.optional(), reason: z.string().optional(),
+    /** At a release under rules 2: the required interventions open at that moment. */
+    openAtRelease: z.array(z.string()).optional(),
   })),
+  /** The case follows these rules from here on (domain/rules.ts). */
+  event('RulesAdopted', z.object({ rules: z.number().int().positive() })),
+  /** Overall responsibility passed to the successor named for after release. */
+  event('ResponsibilityHandedOver', z.object({ fromAgencyId: z.string().nullable(), toAgencyId: z.string() })),
   event('ReleaseDateChanged', z.object({ expectedReleaseAt: at, previous: at.nullable(), reason: z.string() })),
   event('NeedsChanged', z.object({ needs: z.array(areaSchema) })),
   event('RiskLevelChanged', z.object({ riskLevel: riskLevelSchema, reason: z.string() })),
@@ -65,7 +71,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   event('InterventionDeclined', z.object({ interventionId: z.string(), reason: z.string() })),
   event('InterventionWaived', z.object({ interventionId: z.string(), reason: z.string() })),
   event('InterventionCancelled', z.object({
-    interventionId: z.string(), reason: z.enum(['consent_withdrawn', 'need_removed', 'case_closed']),
+    interventionId: z.string(), reason: z.enum(['consent_withdrawn', 'need_removed', 'case_closed', 'new_remand']),
   })),
   event('FollowUpScheduled', z.object({
     followUpId: z.string(), agencyId: z.string().nullable(), offset: z.string(), dueAt: at,
@@ -97,8 +103,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   event('AlertAcknowledged', z.object({ alertId: z.string() })),
   event('AlertResolved', z.object({
     alertId: z.string(),
-    /** Absent: the gap closed. `consent_withdrawn`: its addressee lost access to the client. */
-    reason: z.enum(['consent_withdrawn']).optional(),
+    /**
+     * Absent: the gap closed. `consent_withdrawn`: its addressee lost access to the client.
+     * `case_closed`: the case closed and someone had acknowledged the alert (rules 2).
+     */
+    reason: z.enum(['consent_withdrawn', 'case_closed']).optional(),
   })),
   event('CaseTransferred', z.object({ fromAgencyId: z.string(), toAgencyId: z.string(), reason: z.string() })),
   /**

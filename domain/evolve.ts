@@ -1,6 +1,7 @@
 import { addDuration } from './duration';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './events';
+import { rulesOf } from './rules';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -61,6 +62,7 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       if (d.to === 'frigiven') {
         next.releasedAt = d.at;
         next.outcomes = [...s.outcomes, { kind: 'released', at: d.at }];
+        if (d.openAtRelease) next.atRelease = { openInterventionIds: d.openAtRelease, handedOver: false };
       }
       if (d.to === 'hakte') {
         // A new remand starts a new custody: the old release date no longer holds.
@@ -69,6 +71,10 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
         delete next.expectedReleaseAt;
         next.plan = {};
         next.outcomes = [...s.outcomes, { kind: 'new_remand', at: d.at }];
+        if (rulesOf(s) >= 2) {
+          next.period = (s.period ?? 0) + 1;
+          delete next.atRelease;
+        }
       }
       if (d.to === 'avslutad') {
         next.closedAt = d.at;
@@ -95,6 +101,14 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       return { ...s, consent: { agencyIds: event.data.agencyIds } };
     case 'ResponsibilityChanged':
       return { ...s, responsibility: { ...event.data } };
+    case 'ResponsibilityHandedOver':
+      return {
+        ...s,
+        responsibility: { holderAgencyId: event.data.toAgencyId, successorAgencyId: null },
+        ...(s.atRelease ? { atRelease: { ...s.atRelease, handedOver: true } } : {}),
+      };
+    case 'RulesAdopted':
+      return { ...s, rules: event.data.rules };
     case 'ClientViewRecorded':
       return { ...s, clientView: event.data.text };
     case 'InterventionPlanned': {
@@ -109,6 +123,7 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
         dueAt: d.dueAt,
         dueBeforeRelease: d.dueBeforeRelease,
         requirementIndex: d.requirementIndex,
+        ...(s.period ? { period: s.period } : {}),
         createdAt: at,
         assignedAt: d.agencyId ? at : null,
       };
@@ -166,7 +181,7 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       };
     }
     case 'CoordinationMeetingRecorded':
-      return { ...s, meetings: [...s.meetings, { at: event.data.at, agencyIds: event.data.agencyIds }] };
+      return { ...s, meetings: [...s.meetings, { at: event.data.at, agencyIds: event.data.agencyIds, ...(s.period ? { period: s.period } : {}) }] };
     case 'PlanAdopted':
       return { ...s, plan: { adoptedAt: event.data.at } };
     case 'PlanReviewed':

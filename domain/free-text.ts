@@ -41,6 +41,8 @@ export const FREE_TEXT_FIELDS: TextFields = {
   AlertResolved: [],
   CaseTransferred: ['reason'],
   CaseErased: [],
+  RulesAdopted: [],
+  ResponsibilityHandedOver: [],
 };
 
 /** String fields that hold no typed text: ids, times, durations and keys. */
@@ -48,7 +50,7 @@ export const SKELETON_STRINGS = [
   'caseId', 'admittedAt', 'expectedReleaseAt', 'previous', 'at', 'interventionId', 'agencyId', 'previousAgencyId',
   'dueAt', 'dueBeforeRelease', 'followUpId', 'offset', 'reminderId', 'before', 'alertId', 'key', 'since',
   'fromAgencyId', 'toAgencyId', 'holderAgencyId', 'successorAgencyId', 'coordinatorAgencyId', 'policyId', 'agencyIds',
-  'municipality',
+  'municipality', 'openAtRelease',
 ] as const;
 
 /** What a text reads as once the client has been erased and its key is gone. */

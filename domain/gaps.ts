@@ -1,6 +1,7 @@
 import { addDuration } from './duration';
 import type { CaseState, GapKind, Intervention } from './case-state';
 import { OPEN_INTERVENTION_STATUSES } from './open-statuses';
+import { rulesOf } from './rules';
 import type { Phase } from './vocabulary';
 
 export interface Gap {
@@ -16,6 +17,19 @@ const BEFORE_RELEASE: readonly Phase[] = ['hakte', 'anstalt', 'utslussning'];
 const IN_PRISON: readonly Phase[] = ['anstalt', 'utslussning'];
 
 export const isOpen = (i: Intervention) => OPEN_INTERVENTION_STATUSES.includes(i.status);
+
+/** The custody period a case is in, and so what counts towards its next release. */
+export const currentPeriod = (s: Pick<CaseState, 'period'>) => s.period ?? 0;
+
+/**
+ * A required intervention still open at a release is a level-3 gap. Under rules 2 the release
+ * names those (`atRelease`), so work added or reopened after release is not one; before, every
+ * open required intervention counted while the client was out.
+ */
+function releasedWithGap(s: CaseState, i: Intervention): boolean {
+  if (s.phase !== 'frigiven' || !s.releasedAt) return false;
+  return s.atRelease ? s.atRelease.openInterventionIds.includes(i.interventionId) : true;
+}
 
 /** The sentence plan's deadline: 30 days from admission to prison, 14 if at most 2 months remain. */
 export function planAdoptionDeadline(s: CaseState): string | null {
@@ -40,17 +54,26 @@ export function candidateGaps(s: CaseState): Gap[] {
     if (i.status === 'unassigned') gaps.push({ kind: 'intervention_unassigned', interventionId: i.interventionId, since: i.createdAt });
     if (!i.requiredBeforeRelease) continue;
     if (i.dueAt) gaps.push({ kind: 'intervention_overdue', interventionId: i.interventionId, since: i.dueAt });
-    if (s.phase === 'frigiven' && s.releasedAt) {
-      gaps.push({ kind: 'released_with_gap', interventionId: i.interventionId, since: s.releasedAt });
-    }
+    if (releasedWithGap(s, i)) gaps.push({ kind: 'released_with_gap', interventionId: i.interventionId, since: s.releasedAt! });
   }
+  const rules = rulesOf(s);
   if (BEFORE_RELEASE.includes(s.phase) && s.expectedReleaseAt) {
     if (!s.responsibility.successorAgencyId) {
       gaps.push({ kind: 'successor_missing', since: iso(addDuration(s.expectedReleaseAt, m.successorNamedBeforeRelease, -1)) });
     }
-    if (s.meetings.length === 0) {
+    const met = rules >= 2 ? s.meetings.some((x) => (x.period ?? 0) === currentPeriod(s)) : s.meetings.length > 0;
+    if (!met) {
       gaps.push({ kind: 'meeting_missing', since: iso(addDuration(s.expectedReleaseAt, m.meetingBeforeRelease, -1)) });
     }
+  }
+  // Released, and nobody took over overall responsibility: a level-3 gap until someone does.
+  if (s.phase === 'frigiven' && s.releasedAt && s.atRelease && !s.atRelease.handedOver) {
+    gaps.push({ kind: 'successor_missing', since: s.releasedAt });
+  }
+  // Still in prison after the day the release was expected: either it was not recorded or the
+  // date is wrong, and every deadline hanging on it is wrong with it.
+  if (rules >= 2 && IN_PRISON.includes(s.phase) && s.expectedReleaseAt) {
+    gaps.push({ kind: 'release_date_passed', since: iso(addDuration(s.expectedReleaseAt, m.releaseRecordedWithin ?? 'P1D')) });
   }
   if (IN_PRISON.includes(s.phase)) {
     const deadline = planAdoptionDeadline(s);

@@ -28,6 +28,11 @@ export const milestonesSchema = z.object({
   planReviewEvery: durationSchema.default('P4M'),
   successorNamedBeforeRelease: durationSchema.default('P30D'),
   meetingBeforeRelease: durationSchema.default('P14D'),
+  /**
+   * A release not recorded this long after its expected date is a gap (rules 2); `P1D` when
+   * absent. Optional without a default so that policies saved before it keep their exact body.
+   */
+  releaseRecordedWithin: durationSchema.optional(),
 });
 export type Milestones = z.infer<typeof milestonesSchema>;
 

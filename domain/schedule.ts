@@ -5,6 +5,7 @@ import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './events';
 import { evolve } from './evolve';
 import { candidateGaps, gapsAt } from './gaps';
+import { rulesOf } from './rules';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -57,8 +58,13 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
   const open = gapsAt(s, now);
   const wanted = open.flatMap((g) => plannedAlerts(s, g)).filter((a) => raiseTimeOk(a, t));
   const liveKeys = new Set(wanted.map((a) => a.key));
+  // Closing a case ends its gaps but not the duty to answer for them (rules 2): an alert nobody
+  // has acknowledged stays until someone does, and only then ends.
+  const closed = s.phase === 'avslutad' && rulesOf(s) >= 2;
   for (const a of s.alerts) {
-    if (a.status !== 'resolved' && !liveKeys.has(a.key)) emit({ type: 'AlertResolved', data: { alertId: a.alertId } });
+    if (a.status === 'resolved' || liveKeys.has(a.key)) continue;
+    if (closed && a.status === 'open') continue;
+    emit({ type: 'AlertResolved', data: { alertId: a.alertId, ...(closed ? { reason: 'case_closed' as const } : {}) } });
   }
   for (const a of wanted) {
     const live = s.alerts.some((x) => x.key === a.key && (x.status !== 'resolved' || x.since === a.since));

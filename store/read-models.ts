@@ -98,7 +98,7 @@ export function alertRow(a: Record<string, unknown>) {
     status: a.status as string,
     ...(a.acknowledged_at ? { acknowledgedAt: iso(a.acknowledged_at) } : {}),
     ...(a.resolved_at ? { resolvedAt: iso(a.resolved_at) } : {}),
-    ...(a.resolved_reason ? { resolvedReason: a.resolved_reason as 'consent_withdrawn' } : {}),
+    ...(a.resolved_reason ? { resolvedReason: a.resolved_reason as 'consent_withdrawn' | 'case_closed' } : {}),
     message: a.message as string,
   };
 }

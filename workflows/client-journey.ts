@@ -8,6 +8,8 @@ import type { CaseState } from '../domain/case-state';
 import type { Command } from '../domain/commands';
 import type { DomainEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
+import { CURRENT_RULES, rulesOf } from '../domain/rules';
+import { SCHEDULE } from '../domain/system-actor';
 import { gapsAt } from '../domain/gaps';
 import { afterStep, dueActions, nextWakeUp } from '../domain/schedule';
 import {
@@ -81,6 +83,15 @@ const SLIM_COMMAND_RESULT = 'slim-command-result';
  * in which a conflict failed the run replay the old way.
  */
 const RECONCILE_WITH_LOG = 'reconcile-with-log';
+/**
+ * The case rules of December 2026 (domain/rules.ts: what a release leaves open, the handover of
+ * responsibility, a new remand's new period, alerts of a closed case, a release date passed).
+ * A case takes them by recording `RulesAdopted` in its log, so its decisions, its schedule and
+ * every read model agree on them from that event on: a new case with its opening, a running one
+ * at its first command or schedule step after deployment. Histories recorded before replay the
+ * old rules (test/fixtures/histories/before-case-rules-2.json).
+ */
+const CASE_RULES_2 = 'case-rules-2';
 /** Conflicts one step reconciles before it gives up (each one means the log moved again). */
 const MAX_RECONCILIATIONS = 5;
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
@@ -216,6 +227,10 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     notify(events, caseId);
   };
 
+  const rulesAdopted = (): DomainEvent => ({ type: 'RulesAdopted', data: { rules: CURRENT_RULES }, occurredAt: nowIso(), actor: SCHEDULE });
+  /** Called before a step decides; patched() only while the case has not taken the rules. */
+  const needsRules = () => state !== undefined && rulesOf(state) < CURRENT_RULES && patched(CASE_RULES_2);
+
   /** The log may hold events this run has not applied: an append's answer was lost. */
   let logMayBeAhead = false;
   /**
@@ -270,10 +285,23 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
           // A retry names the version its first answer named, not the case's latest.
           if (seen && state) return answer(state, true, seen.version);
           const command = parsedAtEdge ? (req.command as Command) : legacyCommandSchema().parse(req.command);
-          const decision = decideOrRefuse(state, command, req, legacyAccess);
-          if (decision.events.length > 0) {
+          if (needsRules()) {
             try {
-              await record(decision.events, req.requestId, forCommands);
+              await record([rulesAdopted()], undefined, forCommands);
+            } catch (err) {
+              if (await reconciledAfter(err, forCommands, attempt).catch(() => false)) continue;
+              logMayBeAhead = true;
+              throw unavailable(err);
+            }
+          }
+          const decision = decideOrRefuse(state, command, req, legacyAccess);
+          // A new case follows the current rules from its first event on.
+          const events = !state && command.type === 'open_case' && patched(CASE_RULES_2)
+            ? [...decision.events, rulesAdopted()]
+            : decision.events;
+          if (events.length > 0) {
+            try {
+              await record(events, req.requestId, forCommands);
             } catch (err) {
               try {
                 if (await reconciledAfter(err, forCommands, attempt)) continue;
@@ -314,6 +342,14 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     await serially(async () => {
       for (let attempt = 0; ; attempt++) {
         await reconcileIfBehind(forSchedule);
+        if (needsRules()) {
+          try {
+            await record([rulesAdopted()], undefined, forSchedule);
+          } catch (err) {
+            if (await reconciledAfter(err, forSchedule, attempt)) continue;
+            throw err;
+          }
+        }
         evaluatedAt = nowIso();
         const due = dueActions(state!, evaluatedAt);
         if (due.length > 0) {

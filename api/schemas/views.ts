@@ -8,7 +8,7 @@ import {
 
 const gapKindSchema = z.enum([
   'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
-  'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed',
+  'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed', 'release_date_passed',
 ]);
 
 export const caseViewSchema = z.object({
@@ -114,7 +114,7 @@ export const alertSchema = z.object({
   status: z.enum(['open', 'acknowledged', 'resolved']),
   acknowledgedAt: z.string().optional(),
   resolvedAt: z.string().optional(),
-  resolvedReason: z.enum(['consent_withdrawn']).optional().meta({ description: 'Ended because its addressee lost access to the client, not because the gap closed' }),
+  resolvedReason: z.enum(['consent_withdrawn', 'case_closed']).optional().meta({ description: 'Why it ended other than by its gap closing: its addressee lost access to the client, or the case closed after someone acknowledged it' }),
   message: z.string(),
 });
 

@@ -168,7 +168,9 @@ describe('agenciesNeeded', () => {
     expect(ids(s, { type: 'set_consent', agencyIds: ['reg-vg'] })).toEqual(['reg-vg']);
     // Every probation office, wherever it serves: the successor may have changed since the caller read the case.
     expect(ids(s, { type: 'change_phase', to: 'frigiven' })).toEqual(['frv-gbg', 'frv-boras']);
-    expect(ids(s, { type: 'change_phase', to: 'hakte' })).toEqual([]);
+    // A new remand plans the required interventions again (rules 2), as needs do.
+    expect(ids(s, { type: 'change_phase', to: 'hakte' })).toEqual(['sot-1480', 'reg-vg', 'af', 'kfm']);
+    expect(ids(s, { type: 'change_phase', to: 'anstalt' })).toEqual([]);
     expect(ids(undefined, { type: 'adopt_plan' })).toEqual([]);
   });
 });

@@ -5,12 +5,12 @@ import { domainEventSchema, type DomainEvent } from '../../domain/events';
 import { evolve, fold } from '../../domain/evolve';
 import { reject } from '../../domain/rejection';
 import {
-  NOW, RELEASE, coordinator, ctx, history, officer, openCase, opened, plusDays, stateOf, supervisor,
+  NOW, RELEASE, coordinator, ctx, history, officer, openCase, opened, openedUnderRules2, plusDays, stateOf, supervisor,
 } from './support';
 
 /** A rich history touching every event type. */
 const rich = history(
-  opened({ needs: ['missbruk'], consent: { agencyIds: ['sot-1480', 'reg-vg', 'af', 'frv-gbg', 'ngo'] } }),
+  openedUnderRules2({ needs: ['missbruk'], consent: { agencyIds: ['sot-1480', 'reg-vg', 'af', 'frv-gbg', 'ngo'] } }),
   { type: 'set_needs', needs: ['missbruk', 'skulder'] },
   { type: 'set_risk_level', riskLevel: 'high', reason: 'Ny bedömning' },
   { type: 'set_consent', agencyIds: ['sot-1480', 'reg-vg', 'af', 'frv-gbg', 'ngo'] },
@@ -33,7 +33,9 @@ const rich = history(
   [{ type: 'complete_follow_up', followUpId: 'f1' }, ctx(officer('frv-gbg'), plusDays(RELEASE, -9))],
   { tick: plusDays(RELEASE, 0) },
   [{ type: 'transfer_case', toAgencyId: 'sot-1480', reason: 'Samordningen flyttas till kommunen' }, ctx(coordinator, plusDays(RELEASE, 0))],
-  [{ type: 'change_phase', to: 'avslutad', reason: 'Överflyttad' }, ctx(coordinator, plusDays(RELEASE, 0))],
+  // Kriminalvården handed responsibility over at release and coordination since: the
+  // municipality's coordinator closes.
+  [{ type: 'change_phase', to: 'avslutad', reason: 'Överflyttad' }, ctx({ sub: 'coord-sot', role: 'coordinator', agencyId: 'sot-1480' }, plusDays(RELEASE, 0))],
   { tick: plusDays(RELEASE, 0) },
 );
 
@@ -108,7 +110,9 @@ describe('evolve and fold', () => {
     const s = stateOf(rich);
     expect(s.phase).toBe('avslutad');
     expect(s.clientView).toBe('Vill ha jobb');
-    expect(s.alerts.every((a) => a.status === 'resolved')).toBe(true);
+    // Closed under rules 2: what someone acknowledged has ended, what nobody has waits for them.
+    expect(s.alerts.filter((a) => a.status !== 'resolved').map((a) => a.status)).toEqual(s.alerts.filter((a) => !a.acknowledgedAt && a.status !== 'resolved').map(() => 'open'));
+    expect(s.alerts.filter((a) => a.acknowledgedAt).every((a) => a.status === 'resolved')).toBe(true);
     expect(s.followUps.map((f) => f.status)).toEqual(['completed', 'cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
     expect(s.outcomes.map((o) => o.kind)).toEqual(['released', 'closed']);
   });

@@ -98,6 +98,11 @@ export function opened(overrides: Partial<OpenCase> = {}, c: CommandContext = ct
   return mustDecide(undefined, openCase(overrides), c);
 }
 
+/** A freshly opened case under the case rules of December 2026 (domain/rules.ts), as the workflow opens one now. */
+export function openedUnderRules2(overrides: Partial<OpenCase> = {}, c: CommandContext = ctx()): DomainEvent[] {
+  return [...opened(overrides, c), { type: 'RulesAdopted', data: { rules: 2 }, occurredAt: c.now, actor: { system: 'schedule' } }];
+}
+
 export type Step = Command | [Command, CommandContext] | { tick: string };
 
 /** A history built the way the product builds one: every command decided on the state so far. */

@@ -276,4 +276,55 @@ export const slimUpdates = scenario(
   })),
 );
 
-export const scenarios: Scenario[] = [fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates, logAhead];
+/**
+ * What the case rules of December 2026 change (`case-rules-2`): a release without a successor and
+ * with housing open, a required intervention added after release, the successor named late,
+ * housing completed, a new remand, back to prison with a release date, work that no agency holds
+ * (level 1), closed with that alert unacknowledged. Under the new rules the closed case waits for
+ * the acknowledgement (`acknowledgeAfterClose`); under the old ones it has already ended.
+ */
+async function releaseRemandAndClose(stack: TestStack, caseId: string, acknowledgeAfterClose: boolean): Promise<void> {
+  const send = driver(stack, caseId);
+  const policy = fastPolicy({ reminders: [], escalation: { level2After: 'PT1H' }, followUps: { high: ['PT1H'], medium: ['PT1H'], low: ['PT1H'] } });
+  const open = openCommand({ caseId, releaseInSeconds: 3600, riskLevel: 'low', policy });
+  await stack.journeys.open(caseId, request(open));
+  await send({ type: 'record_meeting', agencyIds: ['sot-1480'] });
+  await send({ type: 'change_phase', to: 'frigiven' });
+  await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'released_with_gap'`)).length === 2, 'level 3 for housing'), 20_000);
+  await send({ type: 'add_intervention', area: 'sysselsattning', title: 'Praktikplats', agencyId: 'af', requiredBeforeRelease: true });
+  await new Promise((r) => setTimeout(r, 1_500));
+  await send({ type: 'set_responsibility', holderAgencyId: 'kvv-gbg', successorAgencyId: 'frv-gbg' });
+  await send({ type: 'complete_intervention', interventionId: 'i1', note: 'lägenhet ordnad' }, social);
+  await send({ type: 'change_phase', to: 'hakte', reason: 'nytt häktningsbeslut' });
+  await send({ type: 'change_phase', to: 'anstalt' });
+  await send({ type: 'set_release_date', expectedReleaseAt: inSeconds(3600), reason: 'ny dom' });
+  await send({ type: 'add_intervention', area: 'annat', title: 'Ordna id-kort', requiredBeforeRelease: false });
+  const unassigned = await eventually(async () => {
+    const rows = await alertIds(stack.pool, caseId, `kind = 'intervention_unassigned' AND status = 'open'`);
+    check(rows.length === 1, 'level 1 for the work no agency holds');
+    return rows;
+  }, 20_000);
+  await send({ type: 'change_phase', to: 'avslutad', reason: 'överförd till annan samordnare' });
+  if (acknowledgeAfterClose) {
+    await send({ type: 'acknowledge_alert', alertId: unassigned[0]!.alert_id }, supervisorOf('kvv-gbg'));
+  }
+}
+
+/** {@link releaseRemandAndClose} recorded before `case-rules-2`: frozen, it stands for the old rules. */
+export const beforeCaseRules2 = scenario(
+  'before-case-rules-2',
+  'released without successor, housing open (level 3), required work added after release (level 3 too), successor named late, housing done, new remand (earlier work still counts), anstalt, unassigned work (level 1), closed (alert resolved, case ends)',
+  (stack, caseId) => releaseRemandAndClose(stack, caseId, false),
+  { frozen: 'recorded before the case-rules-2 patch' },
+);
+
+/** The same story under the rules of December 2026. */
+export const caseRules2 = scenario(
+  'case-rules-2',
+  'rules adopted at opening; released without successor (level 3 for housing and for the missing successor), work added after release (no level 3), successor named late (handed over), housing done, new remand (new period: planned again, responsibility back), anstalt, unassigned work (level 1), closed (the alert waits), acknowledged, ends',
+  (stack, caseId) => releaseRemandAndClose(stack, caseId, true),
+);
+
+export const scenarios: Scenario[] = [
+  fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates, logAhead, beforeCaseRules2, caseRules2,
+];

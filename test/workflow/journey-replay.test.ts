@@ -42,7 +42,9 @@ test('the fixtures are there, small, and cover the whole story of a case', () =>
   // before-slim-updates.json alone is about 190 KiB (120 KiB for the same story since): recorded
   // before `slim-command-result`, each of its updates carries the whole directory and answers
   // with the whole case, which is what that patch ended.
-  expect(bytes).toBeLessThan(1024 * 1024);
+  // The two case-rules-2 stories add about 265 KiB: their updates still carry the agencies each
+  // command needs, and a release, a remand and a close each write a burst of events.
+  expect(bytes).toBeLessThan(1536 * 1024);
   const full = histories().find((h) => h.workflowId === 'fixture:full-case')!.history;
   const types = new Set(full.events!.map((e) => e.eventType));
   // Updates, activities, timers and the end of the workflow all occur in it.
