@@ -28,6 +28,14 @@ function describe(s: CaseState, g: Gap): string {
       return s.phase === 'frigiven'
         ? `Klienten frigavs ${day(g.since)} utan att någon tog över samordningsansvaret.`
         : `Ingen har utsetts att ta över samordningsansvaret efter frigivningen.`;
+    case 'chain_at_risk': {
+      const p = s.interventions.find((x) => x.interventionId === g.prerequisiteId);
+      const lead = i?.requirementIndex != null ? s.policy.body.requirements[i.requirementIndex]?.leadTime ?? 'PT0S' : 'PT0S';
+      const mustBy = s.expectedReleaseAt ? iso(addDuration(s.expectedReleaseAt, lead, -1)) : null;
+      return `${what} väntar på "${p?.title ?? ''}", som skulle vara klar ${day(g.since)}. `
+        + `Den behöver ${lead} efter det${i?.dueAt ? ` och ska vara klar ${day(i.dueAt)}` : ''}: `
+        + `varje dag till blir den lika mycket sen${mustBy ? `, och blir "${p?.title ?? ''}" inte klar senast ${day(mustBy)} hinns den inte före frigivningen` : ''}.`;
+    }
     case 'release_date_passed': return `Frigivningen skulle ske ${day(s.expectedReleaseAt ?? g.since)} men har inte registrerats: registrera den eller ändra datumet.`;
     case 'plan_not_adopted': return `Verkställighetsplanen skulle ha fastställts senast ${day(g.since)}.`;
     case 'plan_review_overdue': return `Verkställighetsplanen skulle ha omprövats senast ${day(g.since)}.`;
@@ -70,6 +78,9 @@ export function plannedAlerts(s: CaseState, g: Gap): PlannedAlert[] {
       return [...new Set([coordinator, ...(owner ? [owner] : [])])].map((a) => make(3, a, g.since));
     case 'follow_up_missed':
       return [make(1, owner ?? coordinator, g.since)];
+    // The chain is the plan's, not one agency's: the coordinator's agency hears of it.
+    case 'chain_at_risk':
+      return [make(1, coordinator, g.since)];
     // After release (rules 2 only) a missing successor is a release with a gap of its own.
     case 'successor_missing':
       return [make(s.phase === 'frigiven' ? 3 : 1, coordinator, g.since)];

@@ -43,7 +43,8 @@ export type GapKind =
   | 'plan_review_overdue'
   | 'meeting_missing'
   | 'follow_up_missed'
-  | 'release_date_passed';
+  | 'release_date_passed'
+  | 'chain_at_risk';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 

@@ -1,5 +1,6 @@
 import type { Person } from './actor';
 import type { CaseState } from './case-state';
+import { chainOutlook } from './chain-outlook';
 import { gapsAt } from './gaps';
 
 /**
@@ -55,6 +56,8 @@ export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role'
       status: f.status,
       ...(f.completedAt ? { completedAt: f.completedAt } : {}),
     })),
+    // Work that waits for other work, and whether the chain still makes it (policy `after`).
+    chains: chainOutlook(s, now, interventions),
     gaps: gaps.map((g) => ({
       kind: g.kind,
       ...(g.interventionId ? { interventionId: g.interventionId } : {}),

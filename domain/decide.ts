@@ -8,6 +8,7 @@ import type { Command, CommandContext, CommandOf } from './commands';
 import { dueFromRelease, evolve } from './evolve';
 import type { DomainEvent } from './events';
 import { currentPeriod, isOpen } from './gaps';
+import { chainedDueBeforeRelease } from './plan-chains';
 import { rulesOf } from './rules';
 import type { PolicyBody } from './policy';
 import { requirementApplies } from './requirement-applies';
@@ -149,6 +150,7 @@ function planRequirements(s: CaseState, directory: readonly Agency[], needs: rea
   const policy: PolicyBody = s.policy.body;
   const drafts: Draft[] = [];
   let seq = s.seq.intervention;
+  const dueBefore = chainedDueBeforeRelease(policy.requirements, (i) => requirementApplies(policy.requirements[i]!, needs, risk));
   policy.requirements.forEach((req, index) => {
     if (!requirementApplies(req, needs, risk)) return;
     // Work of an earlier custody period (rules 2) does not count towards the next release.
@@ -164,8 +166,8 @@ function planRequirements(s: CaseState, directory: readonly Agency[], needs: rea
         title: req.title,
         agencyId: resolved.agencyId,
         requiredBeforeRelease: req.requiredBeforeRelease,
-        dueAt: dueFromRelease(s.expectedReleaseAt, req.dueBeforeRelease),
-        dueBeforeRelease: req.dueBeforeRelease,
+        dueAt: dueFromRelease(s.expectedReleaseAt, dueBefore[index]!),
+        dueBeforeRelease: dueBefore[index]!,
         requirementIndex: index,
       },
     });

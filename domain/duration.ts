@@ -149,3 +149,15 @@ export function addDuration(isoOrMs: string | number | Date, duration: string | 
   }
   return result;
 }
+
+/** One duration after another, component by component (`P1M` + `P14D` = `P1M14D`). */
+export function sumDurations(a: string, b: string): string {
+  const x = parseDuration(a);
+  const y = parseDuration(b);
+  const n = (k: keyof Duration) => x[k] + y[k];
+  // Seconds may carry a fraction: keep it exact to the millisecond, as exactMs does.
+  const seconds = Math.round(n('seconds') * SECOND_MS) / SECOND_MS;
+  const date = `${n('years') ? `${n('years')}Y` : ''}${n('months') ? `${n('months')}M` : ''}${n('weeks') ? `${n('weeks')}W` : ''}${n('days') ? `${n('days')}D` : ''}`;
+  const time = `${n('hours') ? `${n('hours')}H` : ''}${n('minutes') ? `${n('minutes')}M` : ''}${seconds ? `${seconds}S` : ''}`;
+  return date || time ? `P${date}${time ? `T${time}` : ''}` : 'PT0S';
+}

@@ -9,6 +9,7 @@ const at = z.string();
 const gapKindSchema = z.enum([
   'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
   'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed', 'release_date_passed',
+  'chain_at_risk',
 ]);
 
 function event<T extends string, D extends z.ZodType>(type: T, data: D) {

@@ -8,6 +8,8 @@ export interface Gap {
   kind: GapKind;
   interventionId?: string;
   followUpId?: string;
+  /** For `chain_at_risk`: the late intervention this one waits for. */
+  prerequisiteId?: string;
   /** When the gap began (or begins, for a deadline still ahead). */
   since: string;
 }
@@ -56,6 +58,7 @@ export function candidateGaps(s: CaseState): Gap[] {
     if (i.dueAt) gaps.push({ kind: 'intervention_overdue', interventionId: i.interventionId, since: i.dueAt });
     if (releasedWithGap(s, i)) gaps.push({ kind: 'released_with_gap', interventionId: i.interventionId, since: s.releasedAt! });
   }
+  gaps.push(...chainsAtRisk(s));
   const rules = rulesOf(s);
   if (BEFORE_RELEASE.includes(s.phase) && s.expectedReleaseAt) {
     if (!s.responsibility.successorAgencyId) {
@@ -95,4 +98,34 @@ export function gapsAt(s: CaseState, now: string): Gap[] {
 
 export function gapSubject(g: { kind: GapKind; interventionId?: string; followUpId?: string }): string {
   return g.interventionId ?? g.followUpId ?? 'case';
+}
+
+/**
+ * The open interventions of this period that wait for another (policy `after`), by id: those it
+ * waits for, open or not. Only work planned from the policy has a place in a chain.
+ */
+export function prerequisitesOf(s: CaseState, i: Intervention): Intervention[] {
+  if (i.requirementIndex === null) return [];
+  const after = s.policy.body.requirements[i.requirementIndex]?.after ?? [];
+  if (after.length === 0) return [];
+  return s.interventions.filter((p) =>
+    p.interventionId !== i.interventionId && p.requirementIndex !== null && (p.period ?? 0) === (i.period ?? 0)
+    && p.status !== 'cancelled' && after.includes(p.area));
+}
+
+/**
+ * An intervention whose prerequisite is late is at risk at once, not when its own deadline
+ * passes: it needs its lead time after the prerequisite, and the prerequisite's due time is
+ * exactly what leaves that time before its own.
+ */
+function chainsAtRisk(s: CaseState): Gap[] {
+  const gaps: Gap[] = [];
+  for (const i of s.interventions) {
+    if (!isOpen(i)) continue;
+    const late = prerequisitesOf(s, i)
+      .filter((p) => isOpen(p) && p.dueAt)
+      .sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0];
+    if (late) gaps.push({ kind: 'chain_at_risk', interventionId: i.interventionId, prerequisiteId: late.interventionId, since: late.dueAt! });
+  }
+  return gaps;
 }

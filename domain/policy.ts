@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration-schema';
+import { chainProblems } from './plan-chains';
 import { releaseRulesSchema, defaultReleaseRules } from './release-estimate';
 import { agencyTypeSchema, areaSchema, riskLevelSchema } from './vocabulary';
 
@@ -16,6 +17,10 @@ export const requirementSchema = z.looseObject({
   requiredBeforeRelease: z.boolean(),
   dueBeforeRelease: durationSchema,
   title: z.string().trim().min(1).max(200),
+  /** Areas whose interventions must be done before this one can start. */
+  after: z.array(areaSchema).max(14).optional(),
+  /** How long this one needs once those are done; they are due that much before it. */
+  leadTime: durationSchema.optional(),
 });
 export type Requirement = z.infer<typeof requirementSchema>;
 
@@ -37,7 +42,9 @@ export const milestonesSchema = z.object({
 export type Milestones = z.infer<typeof milestonesSchema>;
 
 export const policyBodySchema = z.looseObject({
-  requirements: z.array(requirementSchema).max(100),
+  requirements: z.array(requirementSchema).max(100).superRefine((reqs, ctx) => {
+    for (const p of chainProblems(reqs)) ctx.addIssue({ code: 'custom', message: p.message, path: [p.index, 'after'] });
+  }),
   reminders: z.array(durationSchema).max(10).default(['P7D', 'P1D']),
   escalation: z.object({ level2After: durationSchema }).default({ level2After: 'P3D' }),
   followUps: z.object({

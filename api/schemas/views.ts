@@ -9,6 +9,7 @@ import {
 const gapKindSchema = z.enum([
   'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
   'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed', 'release_date_passed',
+  'chain_at_risk',
 ]);
 
 export const caseViewSchema = z.object({
@@ -55,6 +56,14 @@ export const caseViewSchema = z.object({
     status: followUpStatusSchema,
     completedAt: z.string().optional(),
   })),
+  chains: z.array(z.object({
+    interventionId: z.string(),
+    waitsFor: z.array(z.string()).meta({ description: 'The interventions it can only start after (policy requirement `after`)' }),
+    leadTime: z.string().meta({ description: 'ISO 8601 duration it needs once those are done' }),
+    earliestDoneAt: z.string().nullable().meta({ description: 'The earliest it can be done given where its prerequisites stand; null without dates' }),
+    lateByMs: z.number().meta({ description: 'How much later than its own due time that is (0: it can still make it)' }),
+    afterReleaseMs: z.number().meta({ description: 'How much later than the expected release (0: before release)' }),
+  })).meta({ description: 'Interventions that wait for others, and whether each chain still makes the release' }),
   gaps: z.array(z.object({
     kind: gapKindSchema,
     interventionId: z.string().optional(),

@@ -28,7 +28,7 @@ test('opening a case plans it, writes the events and the read models', async () 
     expect.objectContaining({ area: 'boende', agencyId: 'sot-1480', status: 'planned' }),
   ]);
   const events = await readStream(stack.pool, open.caseId);
-  expect(events.map((e) => e.type)).toEqual(['CaseOpened', 'InterventionPlanned']);
+  expect(events.map((e) => e.type)).toEqual(['CaseOpened', 'InterventionPlanned', 'RulesAdopted']);
   const tasks = await stack.pool.query('SELECT agency_id, status FROM tasks WHERE case_id = $1', [open.caseId]);
   expect(tasks.rows).toEqual([{ agency_id: 'sot-1480', status: 'planned' }]);
 });

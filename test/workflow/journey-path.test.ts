@@ -47,7 +47,7 @@ test('häkte → anstalt → utslussning → anstalt (revoked) → utslussning �
     return { result, written };
   };
 
-  const opened = await step(open, ['CaseOpened', 'InterventionPlanned'], {
+  const opened = await step(open, ['CaseOpened', 'InterventionPlanned', 'RulesAdopted'], {
     phase: 'hakte', measure: null, expected_release_at: null, released_at: null, closed_at: null, open_gap_count: 0,
   });
   // In häkte the release date is unknown, so the housing intervention has no due time yet.
@@ -81,7 +81,8 @@ test('häkte → anstalt → utslussning → anstalt (revoked) → utslussning �
   await step({ type: 'record_meeting', agencyIds: ['sot-1480', 'frv-gbg'] }, ['CoordinationMeetingRecorded'], { meeting_count: 1 });
   await step({ type: 'complete_intervention', interventionId: 'i1', note: 'lägenhet via socialtjänsten' }, ['InterventionCompleted'], { open_gap_count: 0 }, social);
 
-  const released = await step({ type: 'change_phase', to: 'frigiven' }, ['PhaseChanged', 'FollowUpScheduled'], {
+  // Responsibility passes to the successor at release (case rules 2).
+  const released = await step({ type: 'change_phase', to: 'frigiven' }, ['PhaseChanged', 'FollowUpScheduled', 'ResponsibilityHandedOver'], {
     phase: 'frigiven', measure: null, closed_at: null, open_gap_count: 0,
   });
   const releasedAt = released.result.state.releasedAt!;

@@ -92,6 +92,8 @@ export const GAP_KINDS: Record<string, string> = {
   plan_review_overdue: 'Verkställighetsplan inte omprövad i tid',
   meeting_missing: 'Inget samordningsmöte före frigivning',
   follow_up_missed: 'Uppföljning missad',
+  release_date_passed: 'Frigivningsdatumet har passerat',
+  chain_at_risk: 'En insats som andra väntar på är sen',
 };
 
 export const ALERT_LEVELS: Record<number, string> = {
@@ -135,6 +137,8 @@ export const EVENT_TYPES: Record<string, string> = {
   AlertResolved: 'Larm åtgärdat',
   CaseTransferred: 'Samordningen överlämnad',
   CaseErased: 'Klientens uppgifter raderade',
+  RulesAdopted: 'Ärendet följer nya regler',
+  ResponsibilityHandedOver: 'Helhetsansvaret övertaget',
 };
 
 /** What a read showed (GET /v1/cases/{id}/access-log `what`). */
