@@ -24,12 +24,12 @@ test('50 concurrent commands on one case all apply, each exactly once, in order'
   );
   const results = await Promise.all(requests.map((req) => stack.journeys.send(caseId, req)));
 
-  // Opening planned i1 (housing); the 50 commands planned i2..i51, one each.
+  // Opening planned i1 (housing) and adopted the case rules; the 50 commands planned i2..i51, one each.
   expect(results.every((r) => !r.duplicate)).toBe(true);
   expect(new Set(results.map((r) => r.version)).size).toBe(n);
   const events = await eventsAfter(stack.pool, caseId);
   expectContiguous(events);
-  expect(events).toHaveLength(2 + n);
+  expect(events).toHaveLength(3 + n);
   const planned = events.filter((e) => e.type === 'InterventionPlanned').map((e) => e.data as { interventionId: string; title: string });
   expect(planned.map((p) => p.interventionId)).toEqual(Array.from({ length: n + 1 }, (_, k) => `i${k + 1}`));
   const titles = planned.slice(1).map((p) => p.title);
@@ -48,7 +48,7 @@ test('50 concurrent commands on one case all apply, each exactly once, in order'
   // The workflow, the log and the read models agree.
   const state = await stack.journeys.state(caseId);
   expect(state?.interventions.map((i) => i.interventionId)).toEqual(planned.map((p) => p.interventionId));
-  expect(await summaryOf(stack.pool, caseId)).toMatchObject({ version: 2 + n });
+  expect(await summaryOf(stack.pool, caseId)).toMatchObject({ version: 3 + n });
   const tasks = await stack.pool.query(`SELECT count(*)::int AS n FROM tasks WHERE case_id = $1 AND kind = 'intervention'`, [caseId]);
   expect(tasks.rows[0].n).toBe(n + 1);
 
@@ -56,5 +56,5 @@ test('50 concurrent commands on one case all apply, each exactly once, in order'
   const again = await Promise.all(requests.map((req) => stack.journeys.send(caseId, req)));
   // Temporal answers a retried update id with the update's first answer: the same versions.
   expect(again.map((r) => r.version)).toEqual(results.map((r) => r.version));
-  expect(await eventsAfter(stack.pool, caseId)).toHaveLength(2 + n);
+  expect(await eventsAfter(stack.pool, caseId)).toHaveLength(3 + n);
 }, 60_000);
