@@ -255,6 +255,39 @@ test('an operator starts a decoding session for the Temporal Web UI: an HttpOnly
   await expect(page.context().cookies()).resolves.toEqual([]);
 }, 60_000);
 
+test('the case page draws the plan\'s chain against the calendar: housing waits for work, which is late', async () => {
+  const admin = await s.token({ sub: 'admin', role: 'admin' });
+  const policy = await s.call('PUT', '/v1/policies/ui-chain', {
+    token: admin,
+    body: {
+      requirements: [
+        { area: 'sysselsattning', appliesWhen: 'always', agencyType: 'arbetsformedlingen', requiredBeforeRelease: true, dueBeforeRelease: 'P14D', title: 'Praktikplats' },
+        { area: 'boende', appliesWhen: 'always', agencyType: 'socialtjansten', requiredBeforeRelease: true, dueBeforeRelease: 'P30D', title: 'Bostad ordnad', after: ['sysselsattning'], leadTime: 'P21D' },
+      ],
+      reminders: [], followUps: { high: ['P1D'], medium: ['P7D'], low: ['P30D'] },
+    },
+  });
+  expect(policy.status).toBe(200);
+  // Release in 20 days: housing was due 10 days ago, work (21 days before housing) 31 days ago.
+  const opened = await s.call('POST', '/v1/cases', {
+    token: await coordinatorToken(s),
+    body: {
+      client: { name: 'Kim Kedja', municipality: '1480' }, phase: 'anstalt', admittedAt: new Date(Date.now() - 60 * 86_400_000).toISOString(),
+      expectedReleaseAt: new Date(Date.now() + 20 * 86_400_000).toISOString(), riskLevel: 'medium', needs: [],
+      consent: { agencyIds: [SOT.agencyId, 'af'] }, responsibility: { successorAgencyId: SOT.agencyId }, policyId: 'ui-chain',
+    },
+  });
+  expect(opened.status).toBe(201);
+  const page = await s.newPage();
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.goto(`/arenden/${opened.body.caseId as string}`);
+  const chain = page.getByRole('table', { name: /Insatser som väntar på andra/ });
+  await chain.waitFor();
+  const row = chain.getByRole('row', { name: /Bostad ordnad/ });
+  await expect(row.textContent()).resolves.toMatch(/Praktikplats.*21 d.*1 dag efter frigivningen/);
+  await expectNoAxeViolations(page, 'a case with a chain that misses the release');
+});
+
 test('an address the role may not open, or that leads nowhere, says so', async () => {
   const page = await s.newPage();
   await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });

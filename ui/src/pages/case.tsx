@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { ChainTimeline } from '../components/chain-timeline';
 import { OPEN_INTERVENTION_STATUSES } from '../../../domain/vocabulary';
 import { api } from '../api';
 import { useApp } from '../app-context';
@@ -339,6 +340,12 @@ export function CasePage({ caseId }: { caseId: string }) {
           </Disclosure>
         ) : null}
       </Section>
+
+      {c.chains.length > 0 ? (
+        <Section id="rubrik-kedjor" title="Insatser i ordning">
+          <ChainTimeline view={c} />
+        </Section>
+      ) : null}
 
       {c.followUps.length > 0 ? (
         <Section id="rubrik-uppfoljning" title="Uppföljning efter frigivning">
