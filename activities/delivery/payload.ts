@@ -59,6 +59,8 @@ const GENERIC_MESSAGES: Record<string, string> = {
   plan_review_overdue: 'Verkställighetsplanen har inte omprövats i tid.',
   meeting_missing: 'Inget samordningsmöte har hållits inför frigivningen.',
   follow_up_missed: 'En uppföljning efter frigivningen har inte gjorts i tid.',
+  release_date_passed: 'Det planerade frigivningsdatumet har passerat utan att frigivningen registrerats.',
+  chain_at_risk: 'En insats som andra insatser väntar på är sen.',
   reminder: 'Påminnelse: en insats ska snart vara klar.',
 };
 
