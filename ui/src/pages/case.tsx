@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { OPEN_INTERVENTION_STATUSES } from '../../../domain/vocabulary';
 import { api } from '../api';
 import { useApp } from '../app-context';
+import { municipalityText } from '../client-text';
 import { Badge, Button, Loading, Notice, Page, Time } from '../components/ui';
 import { formatDate, formatDateTime } from '../format';
 import {
@@ -274,7 +275,7 @@ export function CasePage({ caseId }: { caseId: string }) {
     >
       <p class="lead">
         <Badge kind="info">{label(PHASES, c.phase)}</Badge> {c.measure ? `${label(MEASURES, c.measure)} · ` : ''}
-        {c.riskLevel ? `Risknivå ${label(RISK_LEVELS, c.riskLevel).toLowerCase()} · ` : ''}Kommun {c.client.municipality}
+        {c.riskLevel ? `Risknivå ${label(RISK_LEVELS, c.riskLevel).toLowerCase()} · ` : ''}Kommun {municipalityText(c.client.municipality)}
         {c.client.personalIdentityNumber ? ` · ${c.client.personalIdentityNumber}` : ''}
       </p>
 
