@@ -79,7 +79,7 @@ export function eventSummary(e: EventView, ctx: TrailContext): string {
       case 'ResponsibilityChanged':
         return `Ansvarig: ${ctx.agencyName(s('holderAgencyId') || null)}; efter frigivning: ${ctx.agencyName(s('successorAgencyId') || null)}`;
       case 'ClientViewRecorded':
-        return s('text') || 'Tom text: klientens tidigare synpunkter togs bort';
+        return s('text') || '(ingen text)';
       case 'InterventionPlanned':
         return `${s('title')} (${ctx.agencyName(s('agencyId') || null)})${d.dueAt ? `, senast ${formatDate(s('dueAt'))}` : ''}`;
       case 'InterventionAssigned':
