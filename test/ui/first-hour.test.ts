@@ -123,6 +123,34 @@ test('the history gives every event its details, a risk-level change included', 
   await expectNoAxeViolations(page, 'the case history');
 });
 
+test('an alert closed by completed work is put down to that work in the history, a raised one to its deadline', async () => {
+  const { caseId } = await openCaseDueIn(s, { name: 'Spår Spårsson', dueInSeconds: -60, key: 'trail' });
+  const coordinator = await coordinatorToken(s);
+  const events = async () => (await s.call('GET', `/v1/cases/${caseId}/events`, { token: coordinator })).body.items as { type: string; data: Record<string, unknown> }[];
+  const raised = await eventually(async () => {
+    const a = (await events()).find((e) => e.type === 'AlertRaised' && e.data.kind === 'intervention_overdue');
+    if (!a) throw new Error('not raised yet');
+    return a;
+  }, 30_000);
+  const officer = await s.token({ sub: 'officer-sven', role: 'agency', agencyId: SOT.agencyId });
+  const done = await s.call('POST', `/v1/cases/${caseId}/interventions/${String(raised.data.interventionId)}/complete`, { token: officer, body: {} });
+  expect(done.status).toBe(200);
+  await eventually(async () => {
+    if (!(await events()).some((e) => e.type === 'AlertResolved' && e.data.alertId === raised.data.alertId)) throw new Error('not resolved yet');
+  }, 30_000);
+
+  const page = await s.newPage();
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.goto(`/arenden/${caseId}`);
+  const history = page.getByRole('table', { name: /Ärendets historik/ });
+  const resolved = history.getByRole('row').filter({ hasText: 'Larm åtgärdat' }).filter({ hasText: 'Insats inte klar i tid' });
+  await resolved.waitFor();
+  await expect(resolved.getByRole('cell').nth(2).textContent()).resolves.toBe('Automatiskt: luckan stängdes när insatsen ”Bostad ordnad” blev klar');
+  const raisedRow = history.getByRole('row').filter({ hasText: 'Larm utlöst' }).filter({ hasText: SOT.name }).first();
+  await expect(raisedRow.getByRole('cell').nth(2).textContent()).resolves.toBe('Automatiskt (tidsfrist)');
+  await expectNoAxeViolations(page, 'the history with an alert closed by work');
+}, 90_000);
+
 test("the officer's task names the client's birth date, leads to the case and names the coordinator and its contact", async () => {
   const page = await s.newPage();
   await signIn(page, { role: 'Handläggare på myndighet', agency: SOT.name, name: 'Sven Svensson' });
