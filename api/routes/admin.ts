@@ -10,7 +10,7 @@ import { requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
 import { problems } from '../problem';
-import { items } from '../schemas/views';
+import { items, policySummarySchema } from '../schemas/views';
 
 const policyIdParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "_" or "-"') });
 
@@ -39,7 +39,7 @@ export const adminRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { 
   app.get('/v1/policies', {
     onRequest: requireRole(),
     schema: { tags: ['administration'], summary: "Every policy's latest version and description: what a new case can be opened under",
-      response: { 200: items(z.object({ policyId: z.string(), version: z.number().int(), description: z.string().optional() })), ...problemResponses(401, 503) } },
+      response: { 200: items(policySummarySchema), ...problemResponses(401, 503) } },
   }, async () => ({ items: await orUnavailable(() => listPolicies(pool)) }));
 
   app.get('/v1/policies/:policyId', {

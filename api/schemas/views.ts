@@ -134,4 +134,7 @@ export const accessLogEntrySchema = z.object({
 });
 
 export const agencyViewSchema = agencySchema;
+
+/** A policy a case can be opened under: its latest version and what it is for. */
+export const policySummarySchema = z.object({ policyId: z.string(), version: z.number().int(), description: z.string().optional() });
 export const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -8,6 +8,7 @@ import { stockholmDatePlus, stockholmDateToIso } from '../format';
 import { AREAS, MEASURES, PHASES, RISK_LEVELS } from '../labels';
 import { fieldOf, validateOpenCase, type FieldProblem } from '../open-case-rules';
 import { navigate } from '../router';
+import type { PolicySummary } from '../types';
 import { useApi } from '../use-api';
 import { municipalityName } from '../../../domain/municipalities';
 
@@ -47,8 +48,6 @@ const LABELS: Record<string, string> = {
   'arende-eftertradare': 'Tar över helhetsansvaret efter frigivning',
   'arende-policy': 'Policy',
 };
-
-interface PolicySummary { policyId: string; version: number; description?: string }
 
 /** Release is counted from 08.00 Swedish time on the chosen day; admission from the start of the day. */
 const RELEASE_TIME = '08:00';
