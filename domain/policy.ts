@@ -42,6 +42,11 @@ export const milestonesSchema = z.object({
 export type Milestones = z.infer<typeof milestonesSchema>;
 
 export const policyBodySchema = z.looseObject({
+  /**
+   * What the policy is for, in a sentence a coordinator choosing it understands. Part of the
+   * body, so a changed description is a new version like any other change.
+   */
+  description: z.string().trim().min(1).max(500).optional(),
   requirements: z.array(requirementSchema).max(100).superRefine((reqs, ctx) => {
     for (const p of chainProblems(reqs)) ctx.addIssue({ code: 'custom', message: p.message, path: [p.index, 'after'] });
   }),
@@ -91,3 +96,10 @@ export const defaultPolicyInput: PolicyInput = {
   },
 };
 export const defaultPolicyBody: PolicyBody = policyBodySchema.parse(defaultPolicyInput);
+
+/**
+ * Published with the default policy at start-up; kept out of `defaultPolicyBody`, which
+ * recorded histories and tests pin as it is.
+ */
+export const defaultPolicyDescription =
+  'Standard för de flesta klienter: bostad, sysselsättning och de insatser behoven kräver före frigivningen, uppföljning efter risknivå.';

@@ -1,3 +1,4 @@
+import { birthDateOf } from '../domain/personal-identity-number';
 import type { CaseKeys } from './case-keys';
 import type { Queryable } from './event-store';
 import { openText, sealText, textKey } from './sealed-text';
@@ -44,6 +45,29 @@ export async function clientIdentity(db: Queryable, keys: CaseKeys, caseId: stri
   if (!sealed) return { name: row.name, personalIdentityNumber: row.personal_identity_number };
   const key = (await keys.forReading(db, [caseId])).get(caseId);
   return { name: row.name, personalIdentityNumber: key ? openText(textKey(key), PIN_FIELD, sealed) : null };
+}
+
+/**
+ * The clients' birth dates (YYYY-MM-DD) for a list of cases, from their sealed numbers: only the
+ * date leaves here. A case without a number, or whose key is gone (erased), is absent.
+ */
+export async function birthDatesOf(db: Queryable, keys: CaseKeys, caseIds: readonly string[]): Promise<Map<string, string>> {
+  const dates = new Map<string, string>();
+  if (caseIds.length === 0) return dates;
+  const r = await db.query<Row>(
+    `SELECT case_id, name, personal_identity_number, personal_identity_number_sealed FROM client_identities
+      WHERE case_id = ANY($1) AND (personal_identity_number IS NOT NULL OR personal_identity_number_sealed IS NOT NULL)`,
+    [[...new Set(caseIds)]],
+  );
+  const caseKeys = await keys.forReading(db, r.rows.filter((row) => row.personal_identity_number_sealed).map((row) => row.case_id));
+  for (const row of r.rows) {
+    const key = caseKeys.get(row.case_id);
+    const sealed = row.personal_identity_number_sealed;
+    const pin = sealed ? (key ? openText(textKey(key), PIN_FIELD, sealed) : null) : row.personal_identity_number;
+    const date = pin ? birthDateOf(pin) : null;
+    if (date) dates.set(row.case_id, date);
+  }
+  return dates;
 }
 
 /**

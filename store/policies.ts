@@ -1,4 +1,4 @@
-import { defaultPolicyBody, policyBodySchema, type PinnedPolicy, type PolicyBody } from '../domain/policy';
+import { defaultPolicyBody, defaultPolicyDescription, policyBodySchema, type PinnedPolicy, type PolicyBody } from '../domain/policy';
 import type { Queryable } from './event-store';
 
 export const DEFAULT_POLICY_ID = 'default';
@@ -37,5 +37,18 @@ export async function latestPolicy(db: Queryable, policyId: string): Promise<Pin
 
 /** "A policy `default` always exists": published at start-up unless one is there already. */
 export async function ensureDefaultPolicy(db: Queryable): Promise<void> {
-  if (!(await latestPolicy(db, DEFAULT_POLICY_ID))) await publishPolicy(db, DEFAULT_POLICY_ID, defaultPolicyBody);
+  if (!(await latestPolicy(db, DEFAULT_POLICY_ID))) {
+    await publishPolicy(db, DEFAULT_POLICY_ID, { ...defaultPolicyBody, description: defaultPolicyDescription });
+  }
+}
+
+export interface PolicySummary { policyId: string; version: number; description?: string }
+
+/** Every policy's latest version, by id: what a new case can be opened under. */
+export async function listPolicies(db: Queryable): Promise<PolicySummary[]> {
+  const r = await db.query<{ policy_id: string; version: number; description: string | null }>(
+    `SELECT DISTINCT ON (policy_id) policy_id, version, body->>'description' AS description
+       FROM policies ORDER BY policy_id, version DESC`,
+  );
+  return r.rows.map((x) => ({ policyId: x.policy_id, version: x.version, ...(x.description ? { description: x.description } : {}) }));
 }

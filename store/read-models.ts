@@ -53,7 +53,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
   const r = await db.query(
     `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status,
             ${overdueAt('now()')} AS overdue, ${overdueAt(asOf)} AS overdue_key, ${keyText('t.due_at')} AS due_key, ${keyText(asOf)} AS as_of,
-            ci.name AS client_name, s.expected_release_at
+            ci.name AS client_name, s.expected_release_at, s.municipality, s.coordinator_agency_id
        FROM tasks t
        JOIN case_summaries s ON s.case_id = t.case_id
        LEFT JOIN client_identities ci ON ci.case_id = t.case_id
@@ -76,6 +76,8 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
     status: t.status as string,
     overdue: t.overdue as boolean,
     clientName: (t.client_name as string | null) ?? '',
+    municipality: t.municipality as string,
+    coordinatorAgencyId: t.coordinator_agency_id as string,
     expectedReleaseAt: t.expected_release_at ? (t.expected_release_at as Date).toISOString() : null,
     sortKey: { asOf: t.as_of as string, overdue: t.overdue_key as boolean, dueAt: t.due_key as string | null, taskId: t.task_id as string } satisfies TaskKey,
   }));

@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { agencyBodySchema, agencySchema } from '../../domain/agency';
+import { agencyEntryBodySchema, agencyEntrySchema } from '../../domain/agency';
 import { policyBodySchema } from '../../domain/policy';
 import { agencyIdSchema } from '../../domain/vocabulary';
-import { listAgencies, upsertAgency } from '../../store/agencies';
-import { latestPolicy, publishPolicy } from '../../store/policies';
+import { listAgencyEntries, upsertAgency } from '../../store/agencies';
+import { latestPolicy, listPolicies, publishPolicy } from '../../store/policies';
 import { requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
 import { problems } from '../problem';
-import { items } from '../schemas/views';
+import { items, policySummarySchema } from '../schemas/views';
 
 const policyIdParams = z.object({ policyId: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "_" or "-"') });
 
@@ -21,13 +21,13 @@ export const adminRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { 
   app.put('/v1/agencies/:agencyId', {
     onRequest: admin,
     schema: { tags: ['administration'], summary: 'Register or change an agency', params: z.object({ agencyId: agencyIdSchema }),
-      body: agencyBodySchema, response: { 200: agencySchema, ...problemResponses(400, 401, 403, 503) } },
+      body: agencyEntryBodySchema, response: { 200: agencyEntrySchema, ...problemResponses(400, 401, 403, 503) } },
   }, async (request) => orUnavailable(() => upsertAgency(pool, { agencyId: request.params.agencyId, ...request.body })));
 
   app.get('/v1/agencies', {
     onRequest: requireRole(),
-    schema: { tags: ['administration'], summary: 'All agencies', response: { 200: items(agencySchema), ...problemResponses(401, 503) } },
-  }, async () => ({ items: await orUnavailable(() => listAgencies(pool)) }));
+    schema: { tags: ['administration'], summary: 'All agencies, each with how to reach it', response: { 200: items(agencyEntrySchema), ...problemResponses(401, 503) } },
+  }, async () => ({ items: await orUnavailable(() => listAgencyEntries(pool)) }));
 
   app.put('/v1/policies/:policyId', {
     onRequest: admin,
@@ -35,6 +35,12 @@ export const adminRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { 
       params: policyIdParams, body: policyBodySchema,
       response: { 200: z.object({ policyId: z.string(), version: z.number().int() }), ...problemResponses(400, 401, 403, 503) } },
   }, async (request) => orUnavailable(() => publishPolicy(pool, request.params.policyId, request.body)));
+
+  app.get('/v1/policies', {
+    onRequest: requireRole(),
+    schema: { tags: ['administration'], summary: "Every policy's latest version and description: what a new case can be opened under",
+      response: { 200: items(policySummarySchema), ...problemResponses(401, 503) } },
+  }, async () => ({ items: await orUnavailable(() => listPolicies(pool)) }));
 
   app.get('/v1/policies/:policyId', {
     onRequest: requireRole(),

@@ -13,7 +13,7 @@ import { birthDateOf, personalIdentityNumberSchema } from '../../domain/personal
 import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
 import { listAgencies } from '../../store/agencies';
 import { accessLog } from '../../store/audit-log';
-import { forgetUnopenedClientIdentity, openCasesOfNumber, saveClientIdentity } from '../../store/client-identities';
+import { birthDatesOf, forgetUnopenedClientIdentity, openCasesOfNumber, saveClientIdentity } from '../../store/client-identities';
 import type { CaseKeys } from '../../store/case-keys';
 import { readStream } from '../../store/event-store';
 import { openEvents } from '../../store/sealed-events';
@@ -132,7 +132,8 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     const result = toPage('cases', rows, limit, ({ sortKey: k }) => [k.expectedReleaseAt, k.caseId],
       ({ sortKey: _, ...c }) => c as z.infer<typeof caseSummarySchema>);
     await auditRead(request, deps.pool, result.items.map((r) => r.caseId), 'case-list');
-    return result;
+    const born = await orUnavailable(() => birthDatesOf(deps.pool, deps.keys, result.items.map((r) => r.caseId)));
+    return { ...result, items: result.items.map((c) => (born.has(c.caseId) ? { ...c, client: { ...c.client, birthDate: born.get(c.caseId) } } : c)) };
   });
 
   app.get('/v1/cases/:caseId', {

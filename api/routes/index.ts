@@ -27,7 +27,7 @@ export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; jou
   await app.register(adminRoutes, { pool: deps.pool });
   await app.register(caseRoutes, deps);
   await app.register(casePrivacyRoutes, { pool: deps.pool, keys: deps.keys, temporal: deps.journeys.temporal });
-  await app.register(taskRoutes, { pool: deps.pool });
+  await app.register(taskRoutes, { pool: deps.pool, keys: deps.keys });
   await app.register(alertRoutes, { ...deps, streamsPerUser: app.deps.env.ALERT_STREAMS_PER_USER });
   const figures = FiguresGate.beside(deps.pool);
   app.addHook('onClose', () => figures.close());

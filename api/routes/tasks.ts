@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
+import type { CaseKeys } from '../../store/case-keys';
+import { birthDatesOf } from '../../store/client-identities';
 import { listTasks } from '../../store/read-models';
 import { principalOf, requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
@@ -10,7 +12,7 @@ import { keyId, keyTimestamp, page, pageQuery, toPage } from '../schemas/page';
 import { taskSchema } from '../schemas/views';
 
 /** An agency's inbox: only its own tasks, for clients whose consent covers it, overdue first. */
-export const taskRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { pool }) => {
+export const taskRoutes: FastifyPluginAsyncZod<{ pool: Pool; keys: CaseKeys }> = async (app, { pool, keys }) => {
   app.get('/v1/tasks', {
     onRequest: requireRole('agency', 'supervisor'),
     config: { audit: true },
@@ -28,6 +30,7 @@ export const taskRoutes: FastifyPluginAsyncZod<{ pool: Pool }> = async (app, { p
     const result = toPage('tasks', rows, limit, ({ sortKey: k }) => [k.asOf, k.overdue, k.dueAt, k.taskId], ({ sortKey: _, ...t }) => t);
     // Each page is a read of its own: logged with the cases it shows.
     await auditRead(request, pool, result.items.map((t) => t.caseId), 'tasks');
-    return result;
+    const born = await orUnavailable(() => birthDatesOf(pool, keys, result.items.map((t) => t.caseId)));
+    return { ...result, items: result.items.map((t) => (born.has(t.caseId) ? { ...t, clientBirthDate: born.get(t.caseId) } : t)) };
   });
 };

@@ -78,7 +78,11 @@ export const caseSummarySchema = z.object({
   version: z.number().int(),
   phase: phaseSchema,
   measure: measureSchema.optional(),
-  client: z.object({ name: z.string(), municipality: z.string() }),
+  client: z.object({
+    name: z.string(),
+    municipality: z.string(),
+    birthDate: z.string().optional().meta({ description: 'YYYY-MM-DD, from the personal identity number when one is recorded: tells two clients of the same name apart' }),
+  }),
   riskLevel: riskLevelSchema,
   admittedAt: z.string(),
   expectedReleaseAt: z.string().nullable(),
@@ -107,6 +111,9 @@ export const taskSchema = z.object({
   status: z.string(),
   overdue: z.boolean(),
   clientName: z.string(),
+  clientBirthDate: z.string().optional().meta({ description: 'YYYY-MM-DD, from the personal identity number when one is recorded' }),
+  municipality: z.string().meta({ description: "The client's municipality (kommunkod)" }),
+  coordinatorAgencyId: z.string().meta({ description: 'The agency that coordinates the case: whom to ask about it' }),
   expectedReleaseAt: z.string().nullable(),
 });
 
@@ -136,4 +143,7 @@ export const accessLogEntrySchema = z.object({
 });
 
 export const agencyViewSchema = agencySchema;
+
+/** A policy a case can be opened under: its latest version and what it is for. */
+export const policySummarySchema = z.object({ policyId: z.string(), version: z.number().int(), description: z.string().optional() });
 export const items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -55,6 +55,7 @@ const ROWS: Row[] = [
     body: () => ({ type: 'ideell', name: 'Matrisföreningen', municipalities: ['1480'] }), allowed: ['admin'], target: 'none' },
   { method: 'GET', route: '/v1/agencies', path: () => '/v1/agencies', allowed: ROLES, target: 'none' },
   { method: 'PUT', route: '/v1/policies/{policyId}', path: () => '/v1/policies/matrix', body: () => policy, allowed: ['admin'], target: 'none' },
+  { method: 'GET', route: '/v1/policies', path: () => '/v1/policies', allowed: ROLES, target: 'none' },
   { method: 'GET', route: '/v1/policies/{policyId}', path: () => '/v1/policies/default', allowed: ROLES, target: 'none' },
   // Cases
   { method: 'POST', route: '/v1/cases', path: () => '/v1/cases', body: () => caseBody(), allowed: ['coordinator'], target: 'none', ok: 201 },

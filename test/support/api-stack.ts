@@ -1,7 +1,7 @@
 import { loadEnv } from '../../config/env';
 import { testDevSecret } from './dev-secret';
 import { startApi, type RunningApi } from '../../api/start-api';
-import { directory } from './fixtures';
+import { contacts, directory } from './fixtures';
 import { startTestStack, type TestStack } from './stack';
 
 export interface ApiTestStack extends TestStack {
@@ -72,7 +72,7 @@ export async function startApiTestStack(extraEnv: Record<string, string> = {}, o
   const admin = opts.adminToken ? await opts.adminToken() : await token({ sub: 'admin', role: 'admin' });
   for (const a of directory) {
     const { agencyId, ...body } = a;
-    const put = await call('PUT', `/v1/agencies/${agencyId}`, { token: admin, body });
+    const put = await call('PUT', `/v1/agencies/${agencyId}`, { token: admin, body: { ...body, ...(contacts[agencyId] ? { contact: contacts[agencyId] } : {}) } });
     if (put.status !== 200) throw new Error(`register ${agencyId}: ${put.status} ${JSON.stringify(put.body)}`);
   }
   return {

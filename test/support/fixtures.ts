@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Agency } from '../../domain/agency';
+import type { Agency, AgencyContact } from '../../domain/agency';
 import type { Person } from '../../domain/actor';
 import type { Command } from '../../domain/commands';
 import { policyBodySchema, type PolicyInput } from '../../domain/policy';
@@ -12,6 +12,11 @@ export const directory: Agency[] = [
   { agencyId: 'af', type: 'arbetsformedlingen', name: 'Arbetsförmedlingen', municipalities: ['*'] },
   { agencyId: 'frv-gbg', type: 'frivarden', name: 'Frivården Göteborg', municipalities: ['1480'] },
 ];
+/** How to reach the agencies (invented numbers and addresses), registered beside the directory. */
+export const contacts: Record<string, AgencyContact> = {
+  'kvv-gbg': { phone: '010-000 00 01', email: 'samordning.goteborg@kvv.example.se' },
+  'sot-1480': { phone: '031-000 00 02', email: 'socialtjansten@goteborg.example.se' },
+};
 export const coordinator: Person = { sub: 'coord-1', role: 'coordinator', agencyId: 'kvv-gbg' };
 export const social: Person = { sub: 'sot-officer', role: 'agency', agencyId: 'sot-1480' };
 export const probation: Person = { sub: 'frv-officer', role: 'agency', agencyId: 'frv-gbg' };

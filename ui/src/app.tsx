@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { Agency } from '../../domain/agency';
+import type { AgencyEntry as Agency } from '../../domain/agency';
 import type { Role } from '../../domain/vocabulary';
 import { api, ApiError, UNAUTHORIZED_EVENT } from './api';
 import { AppContext, type AnnounceOptions, type AppContextValue } from './app-context';

@@ -95,3 +95,14 @@ export const isoToStockholmDate = (iso: string | null | undefined): string => {
 
 /** Today's date in Sweden, plus `days`, as a date input's value. */
 export const stockholmDatePlus = (days: number, now = Date.now()): string => dateFormat.format(new Date(now + days * 86_400_000));
+
+/** `3 dagar`, `5 timmar`, `under en minut`: how long something has lasted, without a direction. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  if (minutes < 1) return 'under en minut';
+  if (minutes < 60) return n(minutes, 'minut', 'minuter');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return n(hours, 'timme', 'timmar');
+  return n(Math.floor(hours / 24), 'dag', 'dagar');
+}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { metricsSummarySchema } from '../../api/schemas/figures';
-import type { accessLogEntrySchema, alertSchema, caseSummarySchema, caseViewSchema, eventViewSchema, taskSchema } from '../../api/schemas/views';
+import type { accessLogEntrySchema, alertSchema, caseSummarySchema, caseViewSchema, eventViewSchema, policySummarySchema, taskSchema } from '../../api/schemas/views';
 
 /* The API's response shapes, taken from the very zod schemas that serialise them (type-only:
  * nothing of the server is bundled), so a change of the contract fails the UI's type-check. */
@@ -14,6 +14,7 @@ export type EventView = z.infer<typeof eventViewSchema>;
 export type Task = z.infer<typeof taskSchema>;
 export type Alert = z.infer<typeof alertSchema>;
 export type AccessLogEntry = z.infer<typeof accessLogEntrySchema>;
+export type PolicySummary = z.infer<typeof policySummarySchema>;
 
 /** GET /v1/metrics/summary (api/schemas/figures.ts). */
 export type MetricsSummary = z.infer<typeof metricsSummarySchema>;

@@ -156,7 +156,8 @@ export function TextArea({ id, label, hint, error, optional, value, onValue, row
   );
 }
 
-export type Option = readonly [value: string, text: string];
+/** A choice: its value, its text, and (radio buttons) an optional description under it. */
+export type Option = readonly [value: string, text: string, description?: string];
 
 type SelectProps = FieldShell & { value: string; onValue(value: string): void; options: readonly Option[]; placeholder?: string };
 
@@ -213,7 +214,7 @@ export function CheckboxGroup({ id, label, hint, error, optional, options, value
   );
 }
 
-/** Radio buttons in a fieldset; the first carries `id`. */
+/** Radio buttons in a fieldset; the first carries `id`. A choice's description is tied to its button. */
 export function RadioGroup({ id, label, hint, error, optional, options, value, onValue, columns }: ChoiceProps & { value: string; onValue(value: string): void }) {
   const f = { id, label, hint, error, optional };
   return (
@@ -222,19 +223,38 @@ export function RadioGroup({ id, label, hint, error, optional, options, value, o
       <Hint f={f} />
       <FieldError id={id} error={error} />
       <div class={columns ? 'choice-columns' : 'choice-list'}>
-        {options.map(([v, t], i) => (
-          <div class="choice" key={v}>
-            <input type="radio" id={i === 0 ? id : `${id}-${v}`} name={id} value={v} checked={value === v} onChange={() => onValue(v)} />
-            <label for={i === 0 ? id : `${id}-${v}`}>{t}</label>
-          </div>
-        ))}
+        {options.map(([v, t, description], i) => {
+          const inputId = i === 0 ? id : `${id}-${v}`;
+          return (
+            <div class="choice" key={v}>
+              <input type="radio" id={inputId} name={id} value={v} checked={value === v} onChange={() => onValue(v)} aria-describedby={description ? `${inputId}-beskrivning` : undefined} />
+              <label for={inputId}>{t}</label>
+              {description ? (
+                <span id={`${inputId}-beskrivning`} class="hint choice-description">
+                  {description}
+                </span>
+              ) : null}
+            </div>
+          );
+        })}
       </div>
     </fieldset>
   );
 }
 
-/** GOV.UK-style summary at the top of a form: focused on a failed submit, each error links to its field. */
-export function ErrorSummary({ errors, title = 'Rätta följande:' }: { errors: { fieldId: string | null; message: string }[]; title?: string }) {
+/** `Fas: välj ett av alternativen.`: the summary is read away from the fields, so each line says which. */
+export function summaryLine(field: string | undefined, message: string): string {
+  if (!field) return message;
+  // "Välj…" reads on after the colon; a word in capitals (an acronym) keeps them.
+  const rest = /^\p{Lu}\p{Ll}/u.test(message) ? message.charAt(0).toLowerCase() + message.slice(1) : message;
+  return `${field}: ${rest}`;
+}
+
+/**
+ * GOV.UK-style summary at the top of a form: focused on a failed submit, each error links to its
+ * field and begins with the field's label.
+ */
+export function ErrorSummary({ errors, title = 'Rätta följande:' }: { errors: { fieldId: string | null; field?: string; message: string }[]; title?: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (errors.length > 0) box.current?.focus();
@@ -254,10 +274,10 @@ export function ErrorSummary({ errors, title = 'Rätta följande:' }: { errors: 
                   document.getElementById(e.fieldId ?? '')?.focus();
                 }}
               >
-                {e.message}
+                {summaryLine(e.field, e.message)}
               </a>
             ) : (
-              e.message
+              summaryLine(e.field, e.message)
             )}
           </li>
         ))}

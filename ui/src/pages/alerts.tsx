@@ -2,7 +2,10 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, apiAllPages, ApiError } from '../api';
 import { followAlerts, type StreamState } from '../alert-stream';
 import { useApp } from '../app-context';
-import { Badge, Button, Notice, Page, Time } from '../components/ui';
+import { AGES, groupByCase, matches, openFor, type AlertFilter } from '../alert-filter';
+import { clientFacts } from '../client-text';
+import { Badge, Button, Notice, Page, SelectField, Time } from '../components/ui';
+import { formatDuration } from '../format';
 import { ALERT_LEVELS, GAP_KINDS, label } from '../labels';
 import { Link } from '../router';
 import type { Alert, CaseSummary } from '../types';
@@ -19,16 +22,16 @@ const STATE_TEXT: Record<StreamState, string> = {
 /** Of two versions of an alert, the one further along (open → acknowledged → resolved) wins. */
 const newer = (a: Alert | undefined, b: Alert): Alert => (!a || RANK[b.status] >= RANK[a.status] ? b : a);
 
-function AlertItem({ alert: a, clientName, onAcknowledge }: { alert: Alert; clientName: string | undefined; onAcknowledge?: (a: Alert) => Promise<void> }) {
+function AlertItem({ alert: a, clientName, now, onAcknowledge }: { alert: Alert; clientName: string | undefined; now: number; onAcknowledge?: (a: Alert) => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const headingId = `larm-${a.alertId}`.replace(/[^A-Za-z0-9_-]/g, '-');
   return (
     <li class={`alert-item alert-level-${a.level}`}>
       <article aria-labelledby={headingId}>
-        <h3 id={headingId}>
+        <h4 id={headingId}>
           <Badge kind={a.level >= 3 ? 'danger' : a.level === 2 ? 'warning' : 'info'}>Nivå {a.level}</Badge> {label(GAP_KINDS, a.kind)}
-        </h3>
+        </h4>
         <p>{a.message}</p>
         <dl class="facts facts-inline">
           <dt>Klient</dt>
@@ -41,8 +44,10 @@ function AlertItem({ alert: a, clientName, onAcknowledge }: { alert: Alert; clie
           </dd>
           <dt>Larmet utlöst</dt>
           <dd>
-            <Time iso={a.raisedAt} withTime relative />
+            <Time iso={a.raisedAt} withTime />
           </dd>
+          <dt>Öppet</dt>
+          <dd class="alert-open-for">i {formatDuration(openFor(a, now))}</dd>
           {a.acknowledgedAt ? (
             <>
               <dt>Kvitterat</dt>
@@ -88,7 +93,15 @@ export function AlertsPage() {
   const [error, setError] = useState<string | null>(null);
   const cases = useApiList<CaseSummary>('/v1/cases');
   const known = useRef(new Set<string>());
-  const names = new Map((cases.data?.items ?? []).map((c) => [c.caseId, c.client.name]));
+  const [filter, setFilter] = useState<AlertFilter>({ level: '', kind: '', minDays: '' });
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    // How long each alert has been open moves on while the page stays open.
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  const summaries = new Map((cases.data?.items ?? []).map((c) => [c.caseId, c]));
+  const names = new Map([...summaries].map(([id, c]) => [id, c.client.name]));
   const namesRef = useRef(names);
   namesRef.current = names;
   const reloadCases = useRef(cases.reload);
@@ -142,9 +155,36 @@ export function AlertsPage() {
   };
 
   const list = Object.values(alerts);
-  const open = list.filter((a) => a.status === 'open');
-  const acknowledged = list.filter((a) => a.status === 'acknowledged');
-  const byTime = (x: Alert, y: Alert) => Date.parse(y.raisedAt) - Date.parse(x.raisedAt);
+  const shown = list.filter((a) => matches(a, filter, now));
+  const open = shown.filter((a) => a.status === 'open');
+  const acknowledged = shown.filter((a) => a.status === 'acknowledged');
+  const allOpen = list.filter((a) => a.status === 'open').length;
+  const filtered = !!(filter.level || filter.kind || filter.minDays);
+  const set = (k: keyof AlertFilter) => (v: string) => setFilter((f) => ({ ...f, [k]: v }));
+  const shownCount = open.length + acknowledged.length;
+  useEffect(() => {
+    if (filtered) announce(`${shownCount} larm matchar filtret.`, { quiet: true });
+  }, [filter]); // once per change of the filter, not per arriving alert
+
+  /** One case's alerts under the client's name, so two alerts of one case read as one case. */
+  const byCase = (prefix: string, alertsHere: Alert[], ack?: (a: Alert) => Promise<void>) =>
+    groupByCase(alertsHere).map((g) => {
+      const c = summaries.get(g.caseId);
+      const id = `${prefix}-${g.caseId}`.replace(/[^A-Za-z0-9_-]/g, '-');
+      return (
+        <section key={g.caseId} aria-labelledby={id} class={`alert-case alert-group-${g.level}`}>
+          <h3 id={id}>
+            {c?.client.name || 'Ärende'} <span class="muted">({g.alerts.length} larm, högsta nivå {g.level})</span>
+          </h3>
+          {c ? <p class="muted">{clientFacts(c.client)}</p> : null}
+          <ul class="alerts">
+            {g.alerts.map((a) => (
+              <AlertItem key={a.alertId} alert={a} clientName={names.get(a.caseId)} now={now} onAcknowledge={ack} />
+            ))}
+          </ul>
+        </section>
+      );
+    });
 
   return (
     <Page title={`Larm för ${agencyName(session.agencyId)}`}>
@@ -152,33 +192,25 @@ export function AlertsPage() {
         Direktuppdatering: <strong>{STATE_TEXT[stream]}</strong>
       </p>
       {error ? <Notice kind="error">{error}</Notice> : null}
-      <p class="lead">{open.length === 0 ? 'Inga öppna larm. Nya larm visas här direkt när ett glapp uppstår.' : `${open.length} öppna larm, allvarligast först.`}</p>
-      {[3, 2, 1].map((level) => {
-        const here = open.filter((a) => a.level === level).sort(byTime);
-        return here.length ? (
-          <section key={level} aria-labelledby={`rubrik-niva-${level}`} class={`alert-group alert-group-${level}`}>
-            <h2 id={`rubrik-niva-${level}`}>
-              {label(ALERT_LEVELS, String(level))} ({here.length})
-            </h2>
-            <ul class="alerts">
-              {here.map((a) => (
-                <AlertItem key={a.alertId} alert={a} clientName={names.get(a.caseId)} onAcknowledge={acknowledge} />
-              ))}
-            </ul>
-          </section>
-        ) : null;
-      })}
+      <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filtrera larm">
+        <SelectField id="larm-niva" label="Nivå" filter value={filter.level} onValue={set('level')} placeholder="Alla nivåer" options={[3, 2, 1].map((l) => [String(l), label(ALERT_LEVELS, String(l))] as const)} />
+        <SelectField id="larm-typ" label="Typ av glapp" filter value={filter.kind} onValue={set('kind')} placeholder="Alla typer" options={Object.entries(GAP_KINDS)} />
+        <SelectField id="larm-alder" label="Öppet" filter value={filter.minDays} onValue={set('minDays')} placeholder="Hur länge som helst" options={Object.entries(AGES)} />
+      </form>
+      <p class="lead">
+        {allOpen === 0
+          ? 'Inga öppna larm. Nya larm visas här direkt när ett glapp uppstår.'
+          : filtered
+            ? `${open.length} av ${allOpen} öppna larm matchar filtret, per ärende, allvarligast först.`
+            : `${open.length} öppna larm i ${groupByCase(open).length} ärenden, allvarligast först.`}
+      </p>
+      <section aria-labelledby="rubrik-oppna">
+        <h2 id="rubrik-oppna">Öppna larm ({open.length})</h2>
+        {open.length ? byCase('oppna', open, acknowledge) : <p class="muted">{filtered && allOpen ? 'Inga öppna larm matchar filtret.' : 'Inga öppna larm.'}</p>}
+      </section>
       <section aria-labelledby="rubrik-kvitterade">
         <h2 id="rubrik-kvitterade">Kvitterade, väntar på att glappet stängs ({acknowledged.length})</h2>
-        {acknowledged.length ? (
-          <ul class="alerts">
-            {acknowledged.sort(byTime).map((a) => (
-              <AlertItem key={a.alertId} alert={a} clientName={names.get(a.caseId)} />
-            ))}
-          </ul>
-        ) : (
-          <p class="muted">Inga kvitterade larm.</p>
-        )}
+        {acknowledged.length ? byCase('kvitterade', acknowledged) : <p class="muted">Inga kvitterade larm.</p>}
       </section>
     </Page>
   );

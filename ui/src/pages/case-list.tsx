@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
+import { clientFacts } from '../client-text';
 import { Badge, Button, Loading, Notice, Page, SelectField, Time } from '../components/ui';
 import { MEASURES, PHASES, RISK_LEVELS, label } from '../labels';
 import { Link, navigate, useLocation } from '../router';
@@ -116,7 +117,7 @@ export function CaseListPage() {
                   <tr key={c.caseId}>
                     <th scope="row">
                       <Link href={`/arenden/${encodeURIComponent(c.caseId)}`}>{c.client.name || 'Namn saknas'}</Link>
-                      <span class="muted block">Kommun {c.client.municipality}</span>
+                      <span class="muted block">{clientFacts(c.client)}</span>
                     </th>
                     <td>
                       {label(PHASES, c.phase)}

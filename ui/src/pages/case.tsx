@@ -3,12 +3,13 @@ import { ChainTimeline } from '../components/chain-timeline';
 import { OPEN_INTERVENTION_STATUSES } from '../../../domain/vocabulary';
 import { api } from '../api';
 import { useApp } from '../app-context';
+import { municipalityText } from '../client-text';
 import { Badge, Button, Loading, Notice, Page, Time } from '../components/ui';
-import { formatDate, formatDateTime } from '../format';
 import {
   AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, RISK_LEVELS,
   label,
 } from '../labels';
+import { actorText, eventSummary } from '../event-text';
 import { Link } from '../router';
 import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
 import { useApi, useApiList } from '../use-api';
@@ -141,75 +142,6 @@ function PlanTable({ view, send, canEdit }: { view: CaseView; send: CaseActionPr
   );
 }
 
-/** An acknowledgement or resolution names only its alert: say which, from the event that raised it. */
-function alertText(alertId: unknown, all: EventView[], agencyName: (id: string | null) => string): string {
-  const raised = all.find((x) => x.type === 'AlertRaised' && (x.data as Record<string, unknown>).alertId === alertId);
-  if (!raised) return '';
-  const r = raised.data as Record<string, unknown>;
-  return `Nivå ${String(r.level)} till ${agencyName(typeof r.agencyId === 'string' ? r.agencyId : null)}: ${label(GAP_KINDS, String(r.kind))}`;
-}
-
-function eventSummary(e: EventView, view: CaseView, all: EventView[], agencyName: (id: string | null) => string): string {
-  const d = e.data as Record<string, unknown>;
-  const s = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : '');
-  const title = () => view.interventions.find((i) => i.interventionId === s('interventionId'))?.title ?? s('title') ?? s('interventionId');
-  const list = (k: string, f: (x: string) => string) => (Array.isArray(d[k]) ? (d[k] as string[]).map(f).join(', ') || 'inga' : '');
-  switch (e.type) {
-    case 'CaseOpened':
-      return `Fas ${label(PHASES, s('phase')).toLowerCase()}, risknivå ${label(RISK_LEVELS, s('riskLevel')).toLowerCase()}`;
-    case 'PhaseChanged':
-      return `${label(PHASES, s('from'))} → ${label(PHASES, s('to'))}${s('measure') ? ` (${label(MEASURES, s('measure')).toLowerCase()})` : ''}${s('reason') ? `: ${s('reason')}` : ''}`;
-    case 'ReleaseDateChanged':
-      return `${formatDate(s('expectedReleaseAt'))}: ${s('reason')}`;
-    case 'NeedsChanged':
-      return list('needs', (a) => label(AREAS, a));
-    case 'ConsentChanged':
-      return list('agencyIds', agencyName);
-    case 'ResponsibilityChanged':
-      return `Ansvarig: ${agencyName(s('holderAgencyId') || null)}; efter frigivning: ${agencyName(s('successorAgencyId') || null)}`;
-    case 'InterventionPlanned':
-      return `${s('title')} (${agencyName(s('agencyId') || null)})`;
-    case 'InterventionAssigned':
-      return `${title()} → ${agencyName(s('agencyId'))}`;
-    case 'InterventionAccepted':
-    case 'InterventionCompleted':
-      return `${title()}${s('note') ? `: ${s('note')}` : ''}`;
-    case 'InterventionDeclined':
-    case 'InterventionWaived':
-      return `${title()}: ${s('reason')}`;
-    case 'InterventionCancelled':
-      return `${title()}${CANCEL_REASONS[s('reason')] ? `: ${CANCEL_REASONS[s('reason')]}` : ''}`;
-    case 'FollowUpCompleted':
-      return s('note');
-    case 'FollowUpCancelled':
-      return CANCEL_REASONS[s('reason')] ?? '';
-    case 'AlertAcknowledged':
-      return alertText(d.alertId, all, agencyName);
-    case 'AlertResolved':
-      return `${alertText(d.alertId, all, agencyName)}${d.reason === 'consent_withdrawn' ? ' (samtycket återkallat)' : ''}`;
-    case 'CaseTransferred':
-      return `Från ${agencyName(s('fromAgencyId'))} till ${agencyName(s('toAgencyId'))}: ${s('reason')}`;
-    case 'FollowUpScheduled':
-      return `Senast ${formatDateTime(s('dueAt'))}, ${agencyName(s('agencyId') || null)}`;
-    case 'ReminderSent':
-      return `${title()} till ${agencyName(s('agencyId'))}`;
-    case 'AlertRaised':
-      return `Nivå ${String(d.level)} till ${agencyName(s('agencyId'))}: ${s('message')}`;
-    case 'ClientViewRecorded':
-      return s('text');
-    case 'CoordinationMeetingRecorded':
-      return list('agencyIds', agencyName);
-    default:
-      return '';
-  }
-}
-
-function actorText(actor: Record<string, unknown>, agencyName: (id: string | null) => string): string {
-  if (actor.system) return 'Automatiskt (tidsfrist)';
-  const who = typeof actor.name === 'string' && actor.name ? actor.name : String(actor.sub ?? 'okänd');
-  return typeof actor.agencyId === 'string' ? `${who}, ${agencyName(actor.agencyId)}` : who;
-}
-
 function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
   return (
     <section aria-labelledby={id} class="panel">
@@ -262,6 +194,7 @@ export function CasePage({ caseId }: { caseId: string }) {
     await Promise.all([view.reload(), events.reload()]);
     announce('Ärendet är uppdaterat.');
   };
+  const trail = { all: events.data?.items ?? [], agencyName };
   const interventionTitle = (id?: string) => (id ? c.interventions.find((i) => i.interventionId === id)?.title : undefined);
 
   return (
@@ -275,7 +208,7 @@ export function CasePage({ caseId }: { caseId: string }) {
     >
       <p class="lead">
         <Badge kind="info">{label(PHASES, c.phase)}</Badge> {c.measure ? `${label(MEASURES, c.measure)} · ` : ''}
-        {c.riskLevel ? `Risknivå ${label(RISK_LEVELS, c.riskLevel).toLowerCase()} · ` : ''}Kommun {c.client.municipality}
+        {c.riskLevel ? `Risknivå ${label(RISK_LEVELS, c.riskLevel).toLowerCase()} · ` : ''}Kommun {municipalityText(c.client.municipality)}
         {c.client.personalIdentityNumber ? ` · ${c.client.personalIdentityNumber}` : ''}
       </p>
 
@@ -445,8 +378,8 @@ export function CasePage({ caseId }: { caseId: string }) {
                         <Time iso={e.occurredAt} precise />
                       </td>
                       <td>{EVENT_TYPES[e.type] ?? e.type}</td>
-                      <td>{actorText(e.actor, agencyName)}</td>
-                      <td>{eventSummary(e, c, events.data?.items ?? [], agencyName)}</td>
+                      <td>{actorText(e, trail)}</td>
+                      <td>{eventSummary(e, trail)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PinnedPolicy } from '../../../domain/policy';
 import { areaSchema, measureSchema } from '../../../domain/vocabulary';
 import { api, ApiError } from '../api';
@@ -8,6 +8,9 @@ import { stockholmDatePlus, stockholmDateToIso } from '../format';
 import { AREAS, MEASURES, PHASES, RISK_LEVELS } from '../labels';
 import { fieldOf, validateOpenCase, type FieldProblem } from '../open-case-rules';
 import { navigate } from '../router';
+import type { PolicySummary } from '../types';
+import { useApi } from '../use-api';
+import { municipalityName } from '../../../domain/municipalities';
 
 /** Body paths (problem+json `errors[].path`) and the form field that shows each. */
 const FIELDS: Record<string, string> = {
@@ -26,6 +29,24 @@ const FIELDS: Record<string, string> = {
   'responsibility.successorAgencyId': 'arende-eftertradare',
   clientView: 'arende-klientens-syn',
   policyId: 'arende-policy',
+};
+
+/** Each field's label, for the error summary, which is read away from the fields. */
+const LABELS: Record<string, string> = {
+  'arende-namn': 'Namn',
+  'arende-kommun': 'Folkbokföringskommun',
+  'arende-personnummer': 'Personnummer eller samordningsnummer',
+  'arende-klientens-syn': 'Klientens egen syn och önskemål',
+  'arende-fas': 'Fas',
+  'arende-atgard': 'Utslussningsåtgärd',
+  'arende-inskriven': 'Inskriven',
+  'arende-frigivning': 'Planerad frigivning',
+  'arende-risk': 'Risknivå',
+  'arende-behov': 'Behov',
+  'arende-samtycke': 'Samtycke',
+  'arende-ansvarig': 'Har helhetsansvaret nu',
+  'arende-eftertradare': 'Tar över helhetsansvaret efter frigivning',
+  'arende-policy': 'Policy',
 };
 
 /** Release is counted from 08.00 Swedish time on the chosen day; admission from the start of the day. */
@@ -53,6 +74,12 @@ export function OpenCasePage() {
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const policies = useRef(new Map<string, PinnedPolicy | null>());
+  const registered = useApi<{ items: PolicySummary[] }>('/v1/policies');
+  const choices = registered.data?.items ?? [];
+  useEffect(() => {
+    // A chosen policy that is not (or no longer) registered gives way to the default, or the first.
+    if (choices.length && !choices.some((p) => p.policyId === policyId)) setPolicyId(choices.find((p) => p.policyId === 'default')?.policyId ?? choices[0]!.policyId);
+  }, [registered.data]);
 
   const policyFor = async (id: string): Promise<PinnedPolicy | null> => {
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(id)) return null;
@@ -108,7 +135,7 @@ export function OpenCasePage() {
     const key = fieldOf(p.path, Object.keys(FIELDS));
     const fieldId = key ? (FIELDS[key] ?? null) : null;
     if (fieldId && !fieldErrors[fieldId]) fieldErrors[fieldId] = p.message;
-    return { fieldId, message: p.message };
+    return { fieldId, field: fieldId ? LABELS[fieldId] : undefined, message: p.message };
   });
   const err = (id: string) => fieldErrors[id];
   const agencyOptions = [...agencies].sort((a, b) => a.name.localeCompare(b.name, 'sv')).map((a) => [a.agencyId, a.name] as const);
@@ -125,7 +152,7 @@ export function OpenCasePage() {
           <TextField
             id="arende-kommun"
             label="Folkbokföringskommun (kommunkod)"
-            hint="Fyra siffror, till exempel 1480 för Göteborg."
+            hint={municipalityName(municipality.trim()) ? `${municipality.trim()} är ${municipalityName(municipality.trim())}.` : 'Fyra siffror, till exempel 1480 för Göteborg.'}
             value={municipality}
             onValue={setMunicipality}
             inputMode="numeric"
@@ -206,7 +233,18 @@ export function OpenCasePage() {
             options={agencyOptions}
             error={err('arende-eftertradare')}
           />
-          <TextField id="arende-policy" label="Policy" hint="Vilken policy (regler för tidsfrister) ärendet följer." value={policyId} onValue={setPolicyId} class="input-medium" error={err('arende-policy')} />
+          {registered.error ? <Notice kind="error">Policyerna kunde inte hämtas: {registered.error.message}</Notice> : null}
+          <RadioGroup
+            id="arende-policy"
+            label="Policy"
+            hint="Reglerna för vilka insatser som krävs och deras tidsfrister. Ärendet följer policyns nuvarande version."
+            value={policyId}
+            onValue={setPolicyId}
+            options={(choices.length ? choices : [{ policyId: 'default', version: 0 }]).map(
+              (p) => [p.policyId, p.version ? `${p.policyId} (version ${p.version})` : p.policyId, p.description ?? 'Ingen beskrivning.'] as const,
+            )}
+            error={err('arende-policy')}
+          />
         </section>
         <div class="form-actions">
           <Button type="submit" busy={busy}>

@@ -113,7 +113,8 @@ export function SignIn({ onSignedIn, reason }: { onSignedIn(session: Session): v
     }
   };
 
-  const summary = Object.entries(errors).map(([fieldId, message]) => ({ fieldId, message }));
+  const FIELD_LABELS: Record<string, string> = { 'inloggning-roll': 'Roll', 'inloggning-myndighet': 'Myndighet', 'inloggning-namn': 'Ditt namn', 'inloggning-token': 'Bearer-token' };
+  const summary = Object.entries(errors).map(([fieldId, message]) => ({ fieldId, field: FIELD_LABELS[fieldId], message }));
 
   return (
     <Page title="Logga in">

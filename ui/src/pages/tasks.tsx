@@ -3,7 +3,9 @@ import { noteBodySchema, reasonBodySchema } from '../../../domain/commands';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, SelectField, TextArea, Time } from '../components/ui';
+import { clientFacts } from '../client-text';
 import { AREAS, TASK_STATUSES, label } from '../labels';
+import { Link } from '../router';
 import type { Task } from '../types';
 import { useApiList } from '../use-api';
 import { useCommand } from '../use-command';
@@ -11,6 +13,28 @@ import { useCommand } from '../use-command';
 type Filter = 'open' | 'overdue' | 'done' | 'all';
 const FILTERS: Record<Filter, string> = { open: 'Att göra', overdue: 'Försenade', done: 'Klara', all: 'Alla' };
 const OPEN = ['planned', 'accepted', 'unassigned', 'open', 'missed'];
+
+/** Whom to ask about the case: the coordinating agency and how to reach it (never a person's own number). */
+function Coordinator({ agencyId }: { agencyId: string }) {
+  const { agencies, agencyName } = useApp();
+  const contact = agencies.find((a) => a.agencyId === agencyId)?.contact;
+  return (
+    <>
+      {agencyName(agencyId)}
+      {contact?.phone ? (
+        <span class="block">
+          Telefon <a href={`tel:${contact.phone.replace(/[^+0-9]/g, '')}`}>{contact.phone}</a>
+        </span>
+      ) : null}
+      {contact?.email ? (
+        <span class="block">
+          E-post <a href={`mailto:${contact.email}`}>{contact.email}</a>
+        </span>
+      ) : null}
+      {!contact?.phone && !contact?.email ? <span class="muted block">Ingen kontaktuppgift i myndighetskatalogen</span> : null}
+    </>
+  );
+}
 
 function TaskCard({ task: t, canAct, onDone }: { task: Task; canAct: boolean; onDone(message: string): Promise<void> }) {
   const cmd = useCommand();
@@ -53,7 +77,20 @@ function TaskCard({ task: t, canAct, onDone }: { task: Task; canAct: boolean; on
         </h3>
         <dl class="facts facts-inline">
           <dt>Klient</dt>
-          <dd>{t.clientName || 'Namn saknas'}</dd>
+          <dd>
+            {t.clientName || 'Namn saknas'}
+            <span class="muted block">{clientFacts({ birthDate: t.clientBirthDate, municipality: t.municipality })}</span>
+          </dd>
+          <dt>Ärende</dt>
+          <dd>
+            <Link href={`/arenden/${encodeURIComponent(t.caseId)}`}>
+              Visa det du får se av ärendet<span class="visually-hidden"> för {t.clientName || 'klienten'}</span>
+            </Link>
+          </dd>
+          <dt>Samordnas av</dt>
+          <dd>
+            <Coordinator agencyId={t.coordinatorAgencyId} />
+          </dd>
           <dt>{t.kind === 'follow_up' ? 'Typ' : 'Område'}</dt>
           <dd>{t.kind === 'follow_up' ? 'Uppföljning efter frigivning' : label(AREAS, t.area)}</dd>
           <dt>Klar senast</dt>
