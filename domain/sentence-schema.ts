@@ -5,7 +5,8 @@ import { instantSchema } from './vocabulary';
 
 /** A calendar date in the same years as instantSchema allows. */
 const dateSchema = z.iso.date({ message: 'a date (2025-03-01) or an ISO 8601 time with offset' })
-  .refine((d) => d >= '1900-01-01' && d < '2200-01-01', 'a date between 1900 and 2199');
+  // Guarded: zod runs this check even when the format check has failed.
+  .refine((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || (d >= '1900-01-01' && d < '2200-01-01'), 'a date between 1900 and 2199');
 const dateOrInstant = z.union([dateSchema, instantSchema], { message: 'a date (2025-03-01) or an ISO 8601 time with offset' });
 
 // No Swedish time-limited sentence exceeds 18 years (life excepted, and a life sentence is
