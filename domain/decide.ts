@@ -237,7 +237,8 @@ function scheduleFollowUps(s: CaseState, releasedAt: string, directory: readonly
 function setReleaseDate(s: CaseState, c: CommandOf<'set_release_date'>): Result {
   if (s.phase === 'frigiven') return reject('invalid_transition', 'the client is already released');
   if (Date.parse(c.expectedReleaseAt) <= Date.parse(s.admittedAt)) return reject('invalid_input', 'must be after admittedAt', 'expectedReleaseAt');
-  if (c.expectedReleaseAt === s.expectedReleaseAt) return [];
+  // The estimate's own date, now given by Kriminalvården, is recorded: it becomes authoritative.
+  if (c.expectedReleaseAt === s.expectedReleaseAt && s.releaseDateSource !== 'estimate') return [];
   return [{ type: 'ReleaseDateChanged', data: { expectedReleaseAt: c.expectedReleaseAt, previous: s.expectedReleaseAt ?? null, reason: c.reason } }];
 }
 

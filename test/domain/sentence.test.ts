@@ -159,6 +159,13 @@ describe('set_sentence', () => {
     expect(s.expectedReleaseAt).toBe(day('2027-06-01'));
   });
 
+  it("Kriminalvården confirming the estimate's very date is recorded, and makes it authoritative", () => {
+    const s = given(estimated).when({ type: 'set_release_date', expectedReleaseAt: day('2026-11-01'), reason: 'Strafftidsbeslut' }, at).then([
+      ev('ReleaseDateChanged', { expectedReleaseAt: day('2026-11-01'), previous: day('2026-11-01'), reason: 'Strafftidsbeslut' }),
+    ]);
+    expect(s.releaseDateSource).toBe('kriminalvarden');
+  });
+
   it('the same sentence again records nothing', () => {
     given(estimated).when({ type: 'set_sentence', ...OLD }, at).then([]);
   });
