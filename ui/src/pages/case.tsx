@@ -206,7 +206,7 @@ function eventSummary(e: EventView, view: CaseView, all: EventView[], agencyName
     case 'CaseOpened':
       return `Fas ${label(PHASES, s('phase')).toLowerCase()}, risknivå ${label(RISK_LEVELS, s('riskLevel')).toLowerCase()}`;
     case 'PhaseChanged':
-      return `${label(PHASES, s('from'))} → ${label(PHASES, s('to'))}${s('measure') ? ` (${label(MEASURES, s('measure')).toLowerCase()})` : ''}${s('reason') ? `: ${s('reason')}` : ''}`;
+      return `${label(PHASES, s('from'))} → ${label(PHASES, s('to'))}${s('measure') ? ` (${label(MEASURES, s('measure')).toLowerCase()})` : ''}${s('reason') ? `: ${s('reason')}` : ''}${s('probationEndsAt') ? `; prövotid till ${formatDate(s('probationEndsAt'))}` : ''}`;
     case 'ReleaseDateChanged':
       return `${formatDate(s('expectedReleaseAt'))}: ${s('reason')}`;
     case 'SentenceRecorded': {
