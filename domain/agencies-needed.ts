@@ -80,6 +80,7 @@ function needsOf(state: CaseState | undefined, c: Command, actor: Pick<Person, '
     case 'reassign_intervention': return { ids: [c.agencyId] };
     case 'record_meeting': return { ids: c.agencyIds };
     case 'set_release_date':
+    case 'set_sentence':
     case 'record_client_view':
     case 'accept_intervention':
     case 'complete_intervention':

@@ -6,7 +6,7 @@ import { reject, type Rejection } from './rejection';
 
 /** Commands that only plan the case; coordinators own planning. */
 const COORDINATOR_ONLY = new Set<Command['type']>([
-  'change_phase', 'set_release_date', 'set_needs', 'set_risk_level', 'set_consent', 'set_responsibility',
+  'change_phase', 'set_release_date', 'set_sentence', 'set_needs', 'set_risk_level', 'set_consent', 'set_responsibility',
   'record_client_view', 'add_intervention', 'waive_intervention', 'reassign_intervention', 'record_meeting',
   'adopt_plan', 'review_plan',
 ]);

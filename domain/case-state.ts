@@ -34,6 +34,22 @@ export interface FollowUp {
   note?: string;
 }
 
+/** The sentence as the coordinator gave it (ISO 8601 duration; dates or instants). */
+export interface Sentence {
+  length: string;
+  startsAt: string;
+  judgmentAt: string;
+}
+
+/** What the sentence suggests under the pinned policy's release rules (release-arithmetic.ts). */
+export interface SentenceEstimate {
+  estimatedReleaseAt: string;
+  sentenceEndsAt: string;
+  /** Null when the sentence is too short for conditional release, so no probation follows. */
+  probationEndsAt: string | null;
+  conditionalRelease: boolean;
+}
+
 export type GapKind =
   | 'intervention_overdue'
   | 'intervention_unassigned'
@@ -86,8 +102,14 @@ export interface CaseState {
   admittedAt: string;
   /** Start of the current prison stay; the sentence plan deadline counts from here. */
   prisonAdmittedAt?: string;
+  /** The working release date every deadline hangs on: Kriminalvården's, or else the estimate. */
   expectedReleaseAt?: string;
+  /** Only on a case with a sentence: whose date `expectedReleaseAt` is. Absent: Kriminalvården's (or none). */
+  releaseDateSource?: 'kriminalvarden' | 'estimate';
+  sentence?: Sentence;
+  releaseEstimate?: SentenceEstimate;
   releasedAt?: string;
+  /** Set at release from the sentence and the actual release date; only for a case with a sentence. */
   probationEndsAt?: string;
   closedAt?: string;
   closeReason?: string;

@@ -29,7 +29,12 @@ export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role'
     needs: officer ? s.needs.filter((n) => interventions.some((i) => i.area === n)) : s.needs,
     admittedAt: s.admittedAt,
     expectedReleaseAt: s.expectedReleaseAt ?? null,
+    // Only on a case with a sentence; the sentence itself is the coordinators' (it tells the offence's weight).
+    ...(s.releaseDateSource ? { releaseDateSource: s.releaseDateSource } : {}),
+    ...(s.releaseEstimate ? { releaseEstimate: s.releaseEstimate } : {}),
+    ...(s.sentence && !officer ? { sentence: s.sentence } : {}),
     ...(s.releasedAt ? { releasedAt: s.releasedAt } : {}),
+    ...(s.probationEndsAt ? { probationEndsAt: s.probationEndsAt } : {}),
     ...(s.closedAt ? { closedAt: s.closedAt, closeReason: s.closeReason ?? null } : {}),
     policy: { policyId: s.policy.policyId, version: s.policy.version },
     ...(officer ? {} : { consent: { agencyIds: s.consent.agencyIds } }),

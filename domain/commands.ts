@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agencySchema } from './agency';
 import { personSchema } from './actor';
 import { policyBodySchema } from './policy';
+import { sentenceSchema } from './sentence-schema';
 import {
   agencyIdSchema, areaSchema, instantSchema, measureSchema, municipalityCodeSchema, phaseSchema, riskLevelSchema,
 } from './vocabulary';
@@ -23,6 +24,7 @@ export const transitionBodySchema = z.object({
   reason: text(500).optional(),
 });
 export const releaseDateBodySchema = z.object({ expectedReleaseAt: instantSchema, reason: text(500) });
+export const sentenceBodySchema = sentenceSchema.extend({ reason: text(500).optional() });
 export const needsBodySchema = z.object({ needs: uniqueAreas });
 export const consentBodySchema = z.object({ agencyIds: uniqueIds });
 export const responsibilityBodySchema = z.object({
@@ -54,7 +56,9 @@ export const openCaseFieldsSchema = z.object({
   phase: phaseSchema.exclude(['avslutad']),
   measure: measureSchema.optional(),
   admittedAt: instantSchema,
-  expectedReleaseAt: instantSchema.optional(),
+  expectedReleaseAt: instantSchema.optional()
+    .meta({ description: "Kriminalvården's own date; without it a `sentence` gives an estimate in its place" }),
+  sentence: sentenceSchema.optional(),
   riskLevel: riskLevelSchema,
   needs: uniqueAreas.default([]),
   consent: z.object({ agencyIds: uniqueIds }),
@@ -75,6 +79,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   }),
   cmd('change_phase', transitionBodySchema.shape),
   cmd('set_release_date', releaseDateBodySchema.shape),
+  cmd('set_sentence', sentenceBodySchema.shape),
   cmd('set_needs', needsBodySchema.shape),
   cmd('set_risk_level', riskLevelBodySchema.shape),
   cmd('set_consent', consentBodySchema.shape),

@@ -13,6 +13,7 @@ import { rulesOf } from './rules';
 import type { PolicyBody } from './policy';
 import { requirementApplies } from './requirement-applies';
 import { reject, type Rejection } from './rejection';
+import { estimateSentence, probationOnRelease, refused, sameSentence } from './sentence';
 import { isAllowedTransition } from './transitions';
 import type { Area, RiskLevel } from './vocabulary';
 
@@ -50,6 +51,7 @@ function decideDrafts(state: CaseState | undefined, command: Command, ctx: Comma
   switch (command.type) {
     case 'change_phase': return changePhase(state, command, ctx);
     case 'set_release_date': return setReleaseDate(state, command);
+    case 'set_sentence': return setSentence(state, command);
     case 'set_needs': return replan(state, ctx, { needs: command.needs }, [{ type: 'NeedsChanged', data: { needs: command.needs } }]);
     case 'set_risk_level':
       return replan(state, ctx, { riskLevel: command.riskLevel }, [
@@ -104,12 +106,17 @@ function decideDrafts(state: CaseState | undefined, command: Command, ctx: Comma
 }
 
 function openCase(c: CommandOf<'open_case'>, ctx: CommandContext): Result {
-  if (c.phase !== 'hakte' && !c.expectedReleaseAt) return reject('invalid_input', 'required unless the phase is hakte', 'expectedReleaseAt');
+  // A sentence stands in for the date: its estimate becomes the working release date.
+  if (c.phase !== 'hakte' && !c.expectedReleaseAt && !c.sentence) return reject('invalid_input', 'required unless the phase is hakte or a sentence is given', 'expectedReleaseAt');
   if (c.phase === 'utslussning' && !c.measure) return reject('invalid_input', 'required for utslussning', 'measure');
   if (c.phase !== 'utslussning' && c.measure) return reject('invalid_input', 'only for utslussning', 'measure');
   if (c.expectedReleaseAt && Date.parse(c.expectedReleaseAt) <= Date.parse(c.admittedAt)) {
     return reject('invalid_input', 'must be after admittedAt', 'expectedReleaseAt');
   }
+  const estimate = c.sentence
+    ? estimateSentence(c.sentence, c.policy.body, { admittedAt: c.admittedAt, releaseDate: c.expectedReleaseAt, path: 'sentence.' })
+    : undefined;
+  if (estimate && refused(estimate)) return estimate;
   const unknownConsent = c.consent.agencyIds.findIndex((id) => !ctx.directory.some((a) => a.agencyId === id));
   if (unknownConsent >= 0) return reject('invalid_input', 'unknown agency', `consent.agencyIds.${unknownConsent}`);
   const coordinatorAgencyId = ctx.actor.agencyId;
@@ -132,6 +139,7 @@ function openCase(c: CommandOf<'open_case'>, ctx: CommandContext): Result {
       ...(c.measure ? { measure: c.measure } : {}),
       admittedAt: c.admittedAt,
       ...(c.expectedReleaseAt ? { expectedReleaseAt: c.expectedReleaseAt } : {}),
+      ...(c.sentence && estimate ? { sentence: c.sentence, releaseEstimate: estimate } : {}),
       riskLevel: c.riskLevel,
       needs: c.needs,
       consent: c.consent,
@@ -204,6 +212,8 @@ function changePhase(s: CaseState, c: CommandOf<'change_phase'>, ctx: CommandCon
     type: 'PhaseChanged',
     data: { from: s.phase, to: c.to, at, ...(c.measure ? { measure: c.measure } : {}), ...(c.reason ? { reason: c.reason } : {}), ...openAtRelease },
   }];
+  // Probation runs from the actual release (domain/sentence.ts); nothing for a case without a sentence.
+  if (c.to === 'frigiven') Object.assign(drafts[0]!.data, probationOnRelease(s, at));
   if (c.to === 'frigiven') drafts.push(...scheduleFollowUps(s, at, ctx.directory));
   if (c.to === 'frigiven' && rules2 && s.responsibility.successorAgencyId) {
     drafts.push(handOver(s, s.responsibility.successorAgencyId));
@@ -262,8 +272,29 @@ function scheduleFollowUps(s: CaseState, releasedAt: string, directory: readonly
 function setReleaseDate(s: CaseState, c: CommandOf<'set_release_date'>): Result {
   if (s.phase === 'frigiven') return reject('invalid_transition', 'the client is already released');
   if (Date.parse(c.expectedReleaseAt) <= Date.parse(s.admittedAt)) return reject('invalid_input', 'must be after admittedAt', 'expectedReleaseAt');
-  if (c.expectedReleaseAt === s.expectedReleaseAt) return [];
+  // The estimate's own date, now given by Kriminalvården, is recorded: it becomes authoritative.
+  if (c.expectedReleaseAt === s.expectedReleaseAt && s.releaseDateSource !== 'estimate') return [];
   return [{ type: 'ReleaseDateChanged', data: { expectedReleaseAt: c.expectedReleaseAt, previous: s.expectedReleaseAt ?? null, reason: c.reason } }];
+}
+
+/**
+ * Records or corrects the sentence. Kriminalvården's own date, once there is one, stays the
+ * working release date; until then the new estimate is, and the deadlines move with it.
+ */
+function setSentence(s: CaseState, c: CommandOf<'set_sentence'>): Result {
+  if (s.phase === 'frigiven') return reject('invalid_transition', 'the client is already released');
+  const sentence = { length: c.length, startsAt: c.startsAt, judgmentAt: c.judgmentAt };
+  if (s.sentence && sameSentence(s.sentence, sentence)) return [];
+  const releaseDate = s.releaseDateSource === 'estimate' ? undefined : s.expectedReleaseAt;
+  const estimate = estimateSentence(sentence, s.policy.body, { admittedAt: s.admittedAt, releaseDate, path: '' });
+  if (refused(estimate)) return estimate;
+  return [{
+    type: 'SentenceRecorded',
+    data: {
+      sentence, releaseEstimate: estimate, previous: s.sentence ?? null, usedAsReleaseDate: !releaseDate,
+      ...(c.reason ? { reason: c.reason } : {}),
+    },
+  }];
 }
 
 function setConsent(s: CaseState, c: CommandOf<'set_consent'>, ctx: CommandContext): Result {

@@ -6,6 +6,10 @@ import {
 } from './vocabulary';
 
 const at = z.string();
+const sentence = z.object({ length: z.string(), startsAt: at, judgmentAt: at });
+const releaseEstimate = z.object({
+  estimatedReleaseAt: at, sentenceEndsAt: at, probationEndsAt: at.nullable(), conditionalRelease: z.boolean(),
+});
 const gapKindSchema = z.enum([
   'intervention_overdue', 'intervention_unassigned', 'released_with_gap', 'successor_missing',
   'plan_not_adopted', 'plan_review_overdue', 'meeting_missing', 'follow_up_missed', 'release_date_passed',
@@ -28,7 +32,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     phase: phaseSchema,
     measure: measureSchema.optional(),
     admittedAt: at,
+    /** Kriminalvården's own date; absent with a sentence, the estimate is the working date. */
     expectedReleaseAt: at.optional(),
+    /** Both or neither; older events have neither. */
+    sentence: sentence.optional(),
+    releaseEstimate: releaseEstimate.optional(),
     riskLevel: riskLevelSchema,
     needs: z.array(areaSchema),
     consent: z.object({ agencyIds: z.array(agencyIdSchema) }),
@@ -41,12 +49,18 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     from: phaseSchema, to: phaseSchema, at, measure: measureSchema.optional(), reason: z.string().optional(),
     /** At a release under rules 2: the required interventions open at that moment. */
     openAtRelease: z.array(z.string()).optional(),
+    /** At release of a case with a sentence: the end of probation from the actual release. */
+    probationEndsAt: at.optional(),
   })),
   /** The case follows these rules from here on (domain/rules.ts). */
   event('RulesAdopted', z.object({ rules: z.number().int().positive() })),
   /** Overall responsibility passed to the successor named for after release. */
   event('ResponsibilityHandedOver', z.object({ fromAgencyId: z.string().nullable(), toAgencyId: z.string() })),
   event('ReleaseDateChanged', z.object({ expectedReleaseAt: at, previous: at.nullable(), reason: z.string() })),
+  /** `usedAsReleaseDate`: the estimate became the working release date (there was no date of Kriminalvården's). */
+  event('SentenceRecorded', z.object({
+    sentence, releaseEstimate, previous: sentence.nullable(), usedAsReleaseDate: z.boolean(), reason: z.string().optional(),
+  })),
   event('NeedsChanged', z.object({ needs: z.array(areaSchema) })),
   event('RiskLevelChanged', z.object({ riskLevel: riskLevelSchema, reason: z.string() })),
   event('ConsentChanged', z.object({ agencyIds: z.array(z.string()) })),

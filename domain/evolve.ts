@@ -2,12 +2,24 @@ import { addDuration } from './duration';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './events';
 import { rulesOf } from './rules';
+import { forgetSentence } from './sentence';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The due time of an intervention that hangs on the release date. */
 export function dueFromRelease(expectedReleaseAt: string | undefined, dueBeforeRelease: string): string | null {
   return expectedReleaseAt ? iso(addDuration(expectedReleaseAt, dueBeforeRelease, -1)) : null;
+}
+
+/** The working release date moved, and with it every due date that hangs on it. */
+function withReleaseDate(s: CaseState, release: string): CaseState {
+  return {
+    ...s,
+    expectedReleaseAt: release,
+    interventions: s.interventions.map((i) =>
+      i.dueBeforeRelease ? { ...i, dueAt: dueFromRelease(release, i.dueBeforeRelease) } : i,
+    ),
+  };
 }
 
 function updateIntervention(s: CaseState, id: string, patch: (i: Intervention) => Intervention): CaseState {
@@ -33,6 +45,13 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       admittedAt: d.admittedAt,
       ...(d.phase === 'anstalt' || d.phase === 'utslussning' ? { prisonAdmittedAt: d.admittedAt } : {}),
       ...(d.expectedReleaseAt ? { expectedReleaseAt: d.expectedReleaseAt } : {}),
+      // Without Kriminalvården's date the estimate is the working one; only cases with a sentence.
+      ...(d.sentence && d.releaseEstimate ? {
+        sentence: d.sentence,
+        releaseEstimate: d.releaseEstimate,
+        releaseDateSource: d.expectedReleaseAt ? 'kriminalvarden' as const : 'estimate' as const,
+        expectedReleaseAt: d.expectedReleaseAt ?? d.releaseEstimate.estimatedReleaseAt,
+      } : {}),
       openedAt: event.occurredAt,
       openedBy: 'sub' in event.actor ? event.actor.sub : 'system',
       coordinatorAgencyId: d.coordinatorAgencyId,
@@ -59,6 +78,8 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       if (d.to === 'utslussning') next.measure = d.measure;
       else delete next.measure;
       if (d.to === 'anstalt' && d.from === 'hakte') next.prisonAdmittedAt = d.at;
+      if (d.probationEndsAt) next.probationEndsAt = d.probationEndsAt; // sentence.ts
+      if (d.to === 'hakte') forgetSentence(next); // sentence.ts
       if (d.to === 'frigiven') {
         next.releasedAt = d.at;
         next.outcomes = [...s.outcomes, { kind: 'released', at: d.at }];
@@ -84,14 +105,15 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       return next;
     }
     case 'ReleaseDateChanged': {
-      const release = event.data.expectedReleaseAt;
-      return {
-        ...s,
-        expectedReleaseAt: release,
-        interventions: s.interventions.map((i) =>
-          i.dueBeforeRelease ? { ...i, dueAt: dueFromRelease(release, i.dueBeforeRelease) } : i,
-        ),
-      };
+      const moved = withReleaseDate(s, event.data.expectedReleaseAt);
+      // Kriminalvården's date is authoritative from now on; the estimate only stands beside it.
+      if (s.sentence) moved.releaseDateSource = 'kriminalvarden';
+      return moved;
+    }
+    case 'SentenceRecorded': {
+      const d = event.data;
+      const next: CaseState = d.usedAsReleaseDate ? withReleaseDate(s, d.releaseEstimate.estimatedReleaseAt) : { ...s };
+      return { ...next, sentence: d.sentence, releaseEstimate: d.releaseEstimate, releaseDateSource: d.usedAsReleaseDate ? 'estimate' : 'kriminalvarden' };
     }
     case 'NeedsChanged':
       return { ...s, needs: event.data.needs };

@@ -16,6 +16,7 @@ export const FREE_TEXT_FIELDS: TextFields = {
   CaseOpened: ['clientView'],
   PhaseChanged: ['reason'],
   ReleaseDateChanged: ['reason'],
+  SentenceRecorded: ['reason'],
   NeedsChanged: [],
   RiskLevelChanged: ['reason'],
   ConsentChanged: [],
@@ -50,7 +51,7 @@ export const SKELETON_STRINGS = [
   'caseId', 'admittedAt', 'expectedReleaseAt', 'previous', 'at', 'interventionId', 'agencyId', 'previousAgencyId',
   'dueAt', 'dueBeforeRelease', 'followUpId', 'offset', 'reminderId', 'before', 'alertId', 'key', 'since',
   'fromAgencyId', 'toAgencyId', 'holderAgencyId', 'successorAgencyId', 'coordinatorAgencyId', 'policyId', 'agencyIds',
-  'municipality', 'openAtRelease',
+  'municipality', 'openAtRelease', 'length', 'startsAt', 'judgmentAt', 'estimatedReleaseAt', 'sentenceEndsAt', 'probationEndsAt',
 ] as const;
 
 /** What a text reads as once the client has been erased and its key is gone. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDuration, DAY_MS, toEpochMs } from './duration';
+import { DEFAULT_RELEASE_RULES, estimateRelease, regimeBefore as upper, regimeFrom as lower, type ReleaseEstimate } from './release-arithmetic';
 import { durationSchema } from './duration-schema';
 
 /**
@@ -40,10 +40,6 @@ export const releaseRegimeSchema = z
 
 export type ReleaseRegime = z.infer<typeof releaseRegimeSchema>;
 
-// ISO dates compare correctly as strings; open ends become sentinels outside any real date.
-const lower = (r: ReleaseRegime) => r.judgmentFinalFrom ?? '';
-const upper = (r: ReleaseRegime) => r.judgmentFinalBefore ?? '\uffff';
-
 export const releaseRulesSchema = z
   .array(releaseRegimeSchema)
   .min(1)
@@ -59,21 +55,7 @@ export const releaseRulesSchema = z
 
 export type ReleaseRules = z.infer<typeof releaseRulesSchema>;
 
-export const defaultReleaseRules: ReleaseRules = [
-  {
-    judgmentFinalBefore: '2026-01-01',
-    fraction: { numerator: 2, denominator: 3 },
-    minimumServed: 'P1M',
-    minimumProbation: 'P1Y',
-  },
-  {
-    // Prop. 2025/26:34: three quarters, and a probation period of at least two years.
-    judgmentFinalFrom: '2026-01-01',
-    fraction: { numerator: 3, denominator: 4 },
-    minimumServed: 'P1M',
-    minimumProbation: 'P2Y',
-  },
-];
+export const defaultReleaseRules: ReleaseRules = DEFAULT_RELEASE_RULES;
 
 export const releaseEstimateInputSchema = z.object({
   sentenceStart: isoDateOrDateTime,
@@ -84,18 +66,7 @@ export const releaseEstimateInputSchema = z.object({
 
 export type ReleaseEstimateInput = z.infer<typeof releaseEstimateInputSchema>;
 
-export type ReleaseEstimate =
-  | {
-      kind: 'estimate';
-      /** False when the sentence is not longer than the minimum served: release at sentence end. */
-      conditionalRelease: boolean;
-      estimatedReleaseAt: string;
-      sentenceEndsAt: string;
-      /** Null when there is no conditional release, and so no probation period. */
-      probationEndsAt: string | null;
-      regimeIndex: number;
-    }
-  | { kind: 'no_regime'; judgmentFinalDate: string };
+export type { ReleaseEstimate };
 
 /** Throws (ZodError) on malformed input or rules; returns `no_regime` when no rule covers the judgment. */
 export function estimateConditionalRelease(
@@ -105,48 +76,5 @@ export function estimateConditionalRelease(
   const { sentenceStart, sentenceLength, judgmentFinalAt } = releaseEstimateInputSchema.parse(input);
   const regimes = releaseRulesSchema.parse(rules);
 
-  const judgmentFinalDate = judgmentFinalAt.slice(0, 10);
-  const regimeIndex = regimes.findIndex(
-    (r) => lower(r) <= judgmentFinalDate && judgmentFinalDate < upper(r),
-  );
-  const regime = regimes[regimeIndex];
-  if (!regime) return { kind: 'no_regime', judgmentFinalDate };
-
-  const start = toEpochMs(sentenceStart);
-  const end = addDuration(start, sentenceLength);
-  const minimumServedAt = addDuration(start, regime.minimumServed);
-  const iso = (ms: number) => new Date(ms).toISOString();
-
-  if (end <= minimumServedAt) {
-    return {
-      kind: 'estimate',
-      conditionalRelease: false,
-      estimatedReleaseAt: iso(end),
-      sentenceEndsAt: iso(end),
-      probationEndsAt: null,
-      regimeIndex,
-    };
-  }
-
-  // The law counts served time in whole days, rounded up. Lengths that are not whole days exist
-  // only in compressed simulations (`PT90S`); those round up to whole seconds instead, so that
-  // day rounding does not swamp them.
-  const length = end - start;
-  const unit = length % DAY_MS === 0 ? DAY_MS : 1000;
-  const units = Math.ceil(length / unit);
-  const { numerator, denominator } = regime.fraction;
-  // Integer ceiling, because 2/3 as a float would make exact thirds round up by a day.
-  const servedUnits = Math.floor((numerator * units + denominator - 1) / denominator);
-  // Rounding up a sub-second remainder must not push the release past the sentence end.
-  const release = Math.min(Math.max(start + servedUnits * unit, minimumServedAt), end);
-  const probationEnd = Math.max(end, addDuration(release, regime.minimumProbation));
-
-  return {
-    kind: 'estimate',
-    conditionalRelease: true,
-    estimatedReleaseAt: iso(release),
-    sentenceEndsAt: iso(end),
-    probationEndsAt: iso(probationEnd),
-    regimeIndex,
-  };
+  return estimateRelease({ sentenceStart, sentenceLength, judgmentFinalAt }, regimes);
 }

@@ -7,7 +7,7 @@ import { decide } from '../../domain/decide';
 import {
   addInterventionBodySchema, clientViewBodySchema, consentBodySchema, meetingBodySchema, needsBodySchema,
   noteBodySchema, openCaseFieldsSchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
-  responsibilityBodySchema, riskLevelBodySchema, transferBodySchema, transitionBodySchema,
+  responsibilityBodySchema, riskLevelBodySchema, sentenceBodySchema, transferBodySchema, transitionBodySchema,
 } from '../../domain/commands';
 import { birthDateOf, personalIdentityNumberSchema } from '../../domain/personal-identity-number';
 import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
@@ -209,6 +209,8 @@ export const caseRoutes: FastifyPluginAsyncZod<CaseRouteDeps> = async (app, deps
     (b) => ({ type: 'change_phase', ...b }));
   command('PUT', '/v1/cases/:caseId/release-date', 'Set the expected release date; deadlines move with it', releaseDateBodySchema, caseParams,
     (b) => ({ type: 'set_release_date', ...b }));
+  command('PUT', '/v1/cases/:caseId/sentence', "Record or correct the sentence; its estimate is the release date only until Kriminalvården's is set", sentenceBodySchema, caseParams,
+    (b) => ({ type: 'set_sentence', ...b }));
   command('PUT', '/v1/cases/:caseId/needs', 'Set the needs; the plan follows', needsBodySchema, caseParams,
     (b) => ({ type: 'set_needs', ...b }));
   command('PUT', '/v1/cases/:caseId/risk-level', 'Set the risk level; the plan and follow-up intensity follow', riskLevelBodySchema, caseParams,

@@ -25,8 +25,20 @@ export const caseViewSchema = z.object({
   riskLevel: riskLevelSchema.optional().meta({ description: 'Left out for an agency officer that holds no follow-ups and does not take over responsibility' }),
   needs: z.array(areaSchema).meta({ description: "An agency officer sees only the needs in its own interventions' areas" }),
   admittedAt: z.string(),
-  expectedReleaseAt: z.string().nullable(),
+  expectedReleaseAt: z.string().nullable()
+    .meta({ description: 'The working release date every deadline hangs on: Kriminalvården\'s, or else the estimate from the sentence (see releaseDateSource)' }),
+  releaseDateSource: z.enum(['kriminalvarden', 'estimate']).optional()
+    .meta({ description: "Only on a case with a sentence: whether expectedReleaseAt is Kriminalvården's own date or the estimate. Absent: Kriminalvården's (or none)" }),
+  releaseEstimate: z.object({
+    estimatedReleaseAt: z.string().meta({ description: 'Beräknad villkorlig frigivning (or the sentence end, without conditional release)' }),
+    sentenceEndsAt: z.string(),
+    probationEndsAt: z.string().nullable().meta({ description: 'Null without conditional release' }),
+    conditionalRelease: z.boolean(),
+  }).optional().meta({ description: "Suggested from the sentence under the pinned policy's release rules; never overrides Kriminalvården's date" }),
+  sentence: z.object({ length: z.string(), startsAt: z.string(), judgmentAt: z.string() }).optional()
+    .meta({ description: 'As the coordinator gave it; not shown to agency officers' }),
   releasedAt: z.string().optional(),
+  probationEndsAt: z.string().optional().meta({ description: 'Set at release, from the sentence and the actual release date' }),
   closedAt: z.string().optional(),
   closeReason: z.string().nullable().optional(),
   policy: z.object({ policyId: z.string(), version: z.number().int() }),

@@ -24,6 +24,7 @@ export const MATRIX: Record<string, Record<Role, string>> = {
   'GET /v1/alerts':                                    { coordinator: '403 403 403 403 403 403', supervisor: 'in in out in out out',    agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'POST /v1/cases/{caseId}/transitions':               { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'PUT /v1/cases/{caseId}/release-date':               { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
+  'PUT /v1/cases/{caseId}/sentence':                   { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'PUT /v1/cases/{caseId}/needs':                      { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'PUT /v1/cases/{caseId}/risk-level':                 { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },
   'PUT /v1/cases/{caseId}/consent':                    { coordinator: '200 200 200 404 404 404', supervisor: '403 403 403 403 403 403', agency: '403 403 403 403 403 403', admin: '403 403 403 403 403 403' },

@@ -66,6 +66,8 @@ const ROUTES: Record<keyof typeof MATRIX, Route> = {
   'GET /v1/alerts': { method: 'GET', path: () => '/v1/alerts?status=all', list: true },
   'POST /v1/cases/{caseId}/transitions': { method: 'POST', path: (x) => `/v1/cases/${x.caseId}/transitions`, body: { to: 'utslussning', measure: 'frigang' } },
   'PUT /v1/cases/{caseId}/release-date': { method: 'PUT', path: (x) => `/v1/cases/${x.caseId}/release-date`, body: { expectedReleaseAt: inDays(180), reason: 'Ny beräkning' } },
+  // The shared case has Kriminalvården's date (in 10 days): the sentence only adds an estimate beside it.
+  'PUT /v1/cases/{caseId}/sentence': { method: 'PUT', path: (x) => `/v1/cases/${x.caseId}/sentence`, body: { length: 'P1Y', startsAt: inDays(-60).slice(0, 10), judgmentAt: inDays(-70).slice(0, 10) } },
   'PUT /v1/cases/{caseId}/needs': { method: 'PUT', path: (x) => `/v1/cases/${x.caseId}/needs`, body: { needs: ['boende'] } },
   'PUT /v1/cases/{caseId}/risk-level': { method: 'PUT', path: (x) => `/v1/cases/${x.caseId}/risk-level`, body: { riskLevel: 'medium', reason: 'Ny bedömning' } },
   'PUT /v1/cases/{caseId}/consent': { method: 'PUT', path: (x) => `/v1/cases/${x.caseId}/consent`, body: { agencyIds: ['sot-1480', 'reg-vg', 'frv-gbg', 'af'] } },

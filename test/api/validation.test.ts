@@ -88,6 +88,13 @@ describe('POST /v1/cases: invalid bodies name the field, and nothing is stored',
     ['unknown successor', 'responsibility.successorAgencyId', () => caseBody({ client: client(), responsibility: { successorAgencyId: 'ghost-agency' } })],
     ['unknown policy', 'policyId', () => caseBody({ client: client(), policyId: 'no-such-policy' })],
     ['a NUL character in the name', 'client.name', () => caseBody({ client: client({ name: 'Klient\u0000Fel' }) })],
+    ['a sentence length that is no duration', 'sentence.length', () => ({ ...withoutKey('expectedReleaseAt'), sentence: { length: '2 år', startsAt: inDays(-1), judgmentAt: inDays(-10) } })],
+    ['a sentence of nothing', 'sentence.length', () => ({ ...withoutKey('expectedReleaseAt'), sentence: { length: 'P0D', startsAt: inDays(-1), judgmentAt: inDays(-10) } })],
+    ['a sentence start that is no date', 'sentence.startsAt', () => ({ ...withoutKey('expectedReleaseAt'), sentence: { length: 'P2Y', startsAt: 'i våras', judgmentAt: inDays(-10) } })],
+    ['a sentence without its judgment date', 'sentence.judgmentAt', () => ({ ...withoutKey('expectedReleaseAt'), sentence: { length: 'P2Y', startsAt: inDays(-1) } })],
+    // Two thirds of a year begun 400 days ago ended before this custody began (yesterday).
+    ['a sentence whose estimate is before admission', 'sentence.startsAt', () => ({ ...withoutKey('expectedReleaseAt'), sentence: { length: 'P1Y', startsAt: inDays(-400), judgmentAt: inDays(-410) } })],
+    ["a sentence that starts after Kriminalvården's date", 'sentence.startsAt', () => caseBody({ client: client(), sentence: { length: 'P1Y', startsAt: inDays(300), judgmentAt: inDays(-10) } })],
   ];
 
   test.each(cases)('%s → 400 %s', async (_name, path, body) => {
@@ -141,6 +148,11 @@ describe('commands on an open case', () => {
     ['release date before admission', 'PUT', 'release-date', () => t.coordinator, { expectedReleaseAt: inDays(-30), reason: 'fel' }, 400, 'expectedReleaseAt'],
     ['release date not a time', 'PUT', 'release-date', () => t.coordinator, { expectedReleaseAt: 'snart', reason: 'x' }, 400, 'expectedReleaseAt'],
     ['release date in year 10000 (UTC)', 'PUT', 'release-date', () => t.coordinator, { expectedReleaseAt: '9999-12-31T23:00:00-14:00', reason: 'x' }, 400, 'expectedReleaseAt'],
+    ['a sentence length that is no duration', 'PUT', 'sentence', () => t.coordinator, { length: 'två år', startsAt: inDays(-1), judgmentAt: inDays(-5) }, 400, 'length'],
+    ['a sentence start that is no date', 'PUT', 'sentence', () => t.coordinator, { length: 'P2Y', startsAt: '2026-13-01', judgmentAt: inDays(-5) }, 400, 'startsAt'],
+    ["a sentence that starts after Kriminalvården's date", 'PUT', 'sentence', () => t.coordinator, { length: 'P2Y', startsAt: inDays(250), judgmentAt: inDays(-5) }, 400, 'startsAt'],
+    ['a sentence judgment that is no date', 'PUT', 'sentence', () => t.coordinator, { length: 'P2Y', startsAt: inDays(-1), judgmentAt: 'nyss' }, 400, 'judgmentAt'],
+    ['the sentence by an agency officer', 'PUT', 'sentence', () => t.social, { length: 'P2Y', startsAt: inDays(-1), judgmentAt: inDays(-5) }, 403, undefined],
     ['an unknown need', 'PUT', 'needs', () => t.coordinator, { needs: ['boende', 'rymd'] }, 400, 'needs.1'],
     ['a need twice', 'PUT', 'needs', () => t.coordinator, { needs: ['boende', 'boende'] }, 400, 'needs'],
     ['needs as a string', 'PUT', 'needs', () => t.coordinator, { needs: 'boende' }, 400, 'needs'],
@@ -204,6 +216,7 @@ describe('commands on an open case', () => {
       ['POST', 'transitions', { to: 'utslussning', measure: 'frigang' }],
       ['POST', 'transitions', { to: 'frigiven' }],
       ['PUT', 'release-date', { expectedReleaseAt: inDays(50), reason: 'x' }],
+      ['PUT', 'sentence', { length: 'P2Y', startsAt: inDays(-1), judgmentAt: inDays(-5) }],
     ];
     for (const [method, tail, body] of refused) {
       const r = await call(method, `/v1/cases/${c.caseId}/${tail}`, { token: t.coordinator, body });

@@ -23,6 +23,7 @@ const state = stateOf(history(
 const commands: Record<Exclude<CommandType, 'open_case'>, Command> = {
   change_phase: { type: 'change_phase', to: 'avslutad', reason: 'x' },
   set_release_date: { type: 'set_release_date', expectedReleaseAt: RELEASE, reason: 'x' },
+  set_sentence: { type: 'set_sentence', length: 'P1Y', startsAt: '2026-10-01', judgmentAt: '2026-09-20' },
   set_needs: { type: 'set_needs', needs: ['missbruk'] },
   set_risk_level: { type: 'set_risk_level', riskLevel: 'high', reason: 'x' },
   set_consent: { type: 'set_consent', agencyIds: [] },
@@ -63,7 +64,7 @@ const people: Record<Who, Person> = {
 };
 
 const COORDINATOR_ONLY = new Set<CommandType>([
-  'change_phase', 'set_release_date', 'set_needs', 'set_risk_level', 'set_consent', 'set_responsibility', 'record_client_view',
+  'change_phase', 'set_release_date', 'set_sentence', 'set_needs', 'set_risk_level', 'set_consent', 'set_responsibility', 'record_client_view',
   'add_intervention', 'waive_intervention', 'reassign_intervention', 'record_meeting', 'adopt_plan', 'review_plan',
 ]);
 

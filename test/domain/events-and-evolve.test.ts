@@ -25,6 +25,7 @@ const rich = history(
   { type: 'record_meeting', agencyIds: ['sot-1480'], note: 'SIP' },
   { type: 'adopt_plan' },
   { type: 'review_plan' },
+  { type: 'set_sentence', length: 'P1Y', startsAt: '2026-11-01', judgmentAt: '2026-10-20' },
   { type: 'set_release_date', expectedReleaseAt: plusDays(RELEASE, 1), reason: 'Ny beräkning' },
   { tick: plusDays(RELEASE, -20) }, // a reminder for i3 (due RELEASE-13D); plan review overdue → a1 to kvv
   { tick: plusDays(RELEASE, -10) },

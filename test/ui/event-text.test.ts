@@ -50,6 +50,11 @@ const SAMPLES: { [T in EventType]: EventData<T> } = {
   CaseTransferred: { fromAgencyId: 'kvv-gbg', toAgencyId: 'kvv-sthlm', reason: '' },
   CaseErased: { reason: 'retention' },
   RulesAdopted: { rules: 2 },
+  SentenceRecorded: {
+    sentence: { length: 'P2Y6M', startsAt: '2025-03-01', judgmentAt: '2025-02-10' },
+    releaseEstimate: { estimatedReleaseAt: '2026-11-01T00:00:00.000Z', sentenceEndsAt: '2027-09-01T00:00:00.000Z', probationEndsAt: '2027-11-01T00:00:00.000Z', conditionalRelease: true },
+    previous: null, usedAsReleaseDate: true,
+  },
   ResponsibilityHandedOver: { fromAgencyId: 'kvv-gbg', toAgencyId: 'frv-gbg' },
 };
 

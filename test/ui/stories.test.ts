@@ -298,3 +298,45 @@ test('an address the role may not open, or that leads nowhere, says so', async (
   await page.getByRole('heading', { level: 1, name: 'Sidan finns inte' }).waitFor();
   await expectNoAxeViolations(page, 'the not-found page');
 });
+
+test('a coordinator gives the sentence instead of a date and sees the estimate; Kriminalvården\'s date later stands beside it', async () => {
+  const page = await s.newPage();
+  await signIn(page, { role: 'Samordnare', agency: KVV.name, name: 'Anna Andersson' });
+  await page.getByRole('heading', { level: 1, name: 'Ärenden' }).waitFor();
+  await page.getByRole('link', { name: 'Öppna nytt ärende' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Öppna nytt ärende' }).waitFor();
+  await page.getByLabel('Namn', { exact: true }).fill('Sara Strafftid');
+  await page.getByLabel('Folkbokföringskommun (kommunkod)').fill('1480');
+  // No release date: 2 years 6 months begun a month ago, judgment final ten days before that.
+  await page.getByLabel(/^Strafftid( \(frivilligt\))?$/).fill('2 år 6 månader');
+  await page.getByLabel('Verkställigheten påbörjad').fill(swedishDatePlus(-30));
+  await page.getByLabel('Domen vann laga kraft').fill(swedishDatePlus(-40));
+  await page.getByRole('radio', { name: 'Medel' }).check();
+  await page.getByRole('checkbox', { name: SOT.name }).check();
+  await page.getByRole('button', { name: 'Öppna ärendet' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sara Strafftid' }).waitFor();
+
+  const caseId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+  const coordinator = await coordinatorToken(s);
+  const opened = (await s.call('GET', `/v1/cases/${caseId}`, { token: coordinator })).body;
+  expect(opened).toMatchObject({ releaseDateSource: 'estimate', sentence: { length: 'P2Y6M' }, releaseEstimate: { conditionalRelease: true } });
+  expect(opened.expectedReleaseAt).toBe(opened.releaseEstimate.estimatedReleaseAt);
+  const facts = page.locator('.facts').first();
+  await expect(facts.textContent()).resolves.toContain('Uppskattning ur strafftiden');
+  await expect(facts.textContent()).resolves.toContain(`Beräknad villkorlig frigivning${swedishDate(opened.releaseEstimate.estimatedReleaseAt)} (uppskattning)`);
+  await expect(facts.textContent()).resolves.toContain(`Prövotid slutar${swedishDate(opened.releaseEstimate.probationEndsAt)} (uppskattning)`);
+  await expect(facts.textContent()).resolves.toContain('2 år 6 månader');
+  await expectNoAxeViolations(page, 'the case page with an estimated release');
+
+  // Kriminalvården's own date: it is the release date now, the estimate is only shown beside it.
+  const official = swedishDatePlus(500);
+  await page.getByText('Ändra frigivningsdatum').click();
+  await page.getByLabel('Planerad frigivning').fill(official);
+  await page.getByLabel('Skäl till ändringen').fill('Strafftidsbeslut');
+  await page.getByRole('button', { name: 'Spara frigivningsdatum' }).click();
+  await page.getByText('Kriminalvårdens datum', { exact: true }).waitFor();
+  await expect(facts.textContent()).resolves.toContain(`${official} 08:00`);
+  await expect(facts.textContent()).resolves.toContain(`Beräknad villkorlig frigivning${swedishDate(opened.releaseEstimate.estimatedReleaseAt)} (uppskattning)`);
+  await page.getByText('Ändra strafftid').click();
+  await expectNoAxeViolations(page, 'the case page with both dates and the sentence form open');
+}, 60_000);

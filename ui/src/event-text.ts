@@ -1,6 +1,7 @@
 import { formatDate, formatDateTime } from './format';
 import { AREAS, CANCEL_REASONS, EVENT_TYPES, GAP_KINDS, MEASURES, PHASES, RISK_LEVELS, label } from './labels';
 import type { EventView } from './types';
+import { sentenceLengthText } from './sentence-length';
 
 /*
  * The case history in words: what each event says (its *Detaljer*) and who or what caused it.
@@ -65,7 +66,12 @@ export function eventSummary(e: EventView, ctx: TrailContext): string {
       case 'CaseOpened':
         return `Fas ${label(PHASES, s('phase')).toLowerCase()}, risknivå ${label(RISK_LEVELS, s('riskLevel')).toLowerCase()}, samordnas av ${ctx.agencyName(s('coordinatorAgencyId') || null)}`;
       case 'PhaseChanged':
-        return `${label(PHASES, s('from'))} → ${label(PHASES, s('to'))}${s('measure') ? ` (${label(MEASURES, s('measure')).toLowerCase()})` : ''}${s('reason') ? `: ${s('reason')}` : ''}`;
+        return `${label(PHASES, s('from'))} → ${label(PHASES, s('to'))}${s('measure') ? ` (${label(MEASURES, s('measure')).toLowerCase()})` : ''}${s('reason') ? `: ${s('reason')}` : ''}${s('probationEndsAt') ? `; prövotid till ${formatDate(s('probationEndsAt'))}` : ''}`;
+      case 'SentenceRecorded': {
+        const sentence = d.sentence as { length?: string } | undefined;
+        const estimate = d.releaseEstimate as { estimatedReleaseAt?: string } | undefined;
+        return `${sentenceLengthText(sentence?.length ?? '')}, beräknad frigivning ${formatDate(estimate?.estimatedReleaseAt ?? '')}${d.usedAsReleaseDate ? ' (gäller som frigivningsdatum)' : ''}${s('reason') ? `: ${s('reason')}` : ''}`;
+      }
       case 'ReleaseDateChanged':
         return `${d.previous ? `${formatDate(s('previous'))} → ` : ''}${formatDate(s('expectedReleaseAt'))}${s('reason') ? `: ${s('reason')}` : ''}`;
       case 'NeedsChanged':

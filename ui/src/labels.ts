@@ -112,6 +112,7 @@ export const EVENT_TYPES: Record<string, string> = {
   CaseOpened: 'Ärendet öppnades',
   PhaseChanged: 'Fas ändrad',
   ReleaseDateChanged: 'Frigivningsdatum ändrat',
+  SentenceRecorded: 'Strafftid registrerad',
   NeedsChanged: 'Behov ändrade',
   RiskLevelChanged: 'Risknivå ändrad',
   ConsentChanged: 'Samtycke ändrat',

@@ -19,6 +19,16 @@ const EXACT: Record<string, string> = {
   'listed twice': 'Samma val förekommer två gånger.',
   // domain/decide.ts and domain/authorization.ts
   'required unless the phase is hakte': 'Ange planerat frigivningsdatum (krävs utom i häkte).',
+  'required unless the phase is hakte or a sentence is given': 'Ange planerat frigivningsdatum eller strafftiden (krävs utom i häkte).',
+  // domain/sentence.ts and domain/sentence-schema.ts
+  "no release regime of the case's policy covers a judgment final on this date": 'Ärendets policy har inga frigivningsregler för domar som vann laga kraft det datumet.',
+  'the sentence would run past 2199': 'Strafftiden sträcker sig orimligt långt fram.',
+  'must be before the expected release date': 'Verkställigheten måste ha börjat före det planerade frigivningsdatumet.',
+  'the estimated release would not be after admittedAt': 'Den beräknade frigivningen infaller före inskrivningen; kontrollera strafftid och startdatum.',
+  'must be an ISO 8601 duration such as P30D, P1M or PT20S': 'Ange strafftiden som till exempel 2 år 6 månader.',
+  'longer than nothing, at most 50 years': 'Strafftiden ska vara längre än noll och högst 50 år.',
+  'a date (2025-03-01) or an ISO 8601 time with offset': 'Ange ett giltigt datum.',
+  'a date between 1900 and 2199': 'Ange ett datum mellan 1900 och 2199.',
   'required for utslussning': 'Välj vilken utslussningsåtgärd som gäller.',
   'only for utslussning': 'Utslussningsåtgärd anges bara i fasen utslussning.',
   'must be after admittedAt': 'Frigivningen måste ligga efter inskrivningsdatumet.',

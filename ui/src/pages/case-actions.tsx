@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import {
   addInterventionBodySchema, consentBodySchema, needsBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
-  responsibilityBodySchema, transitionBodySchema,
+  responsibilityBodySchema, sentenceBodySchema, transitionBodySchema,
 } from '../../../domain/commands';
 import { isAllowedTransition } from '../../../domain/transitions';
 import { areaSchema, measureSchema, phaseSchema } from '../../../domain/vocabulary';
@@ -9,6 +9,7 @@ import { useApp } from '../app-context';
 import { Button, CheckboxGroup, Notice, SelectField, TextArea, TextField } from '../components/ui';
 import { isoToStockholmDate, stockholmDateToIso } from '../format';
 import { AREAS, MEASURES, PHASES, label } from '../labels';
+import { sentenceLengthText, sentenceLengthToIso } from '../sentence-length';
 import type { CaseView, Intervention } from '../types';
 import { useCommand, type Command } from '../use-command';
 
@@ -73,7 +74,8 @@ export function TransitionForm({ view, send }: CaseActionProps) {
 
 export function ReleaseDateForm({ view, send }: CaseActionProps) {
   const cmd = useCommand();
-  const [date, setDate] = useState(isoToStockholmDate(view.expectedReleaseAt));
+  // An estimate is not offered as Kriminalvården's date: the coordinator types that one in.
+  const [date, setDate] = useState(view.releaseDateSource === 'estimate' ? '' : isoToStockholmDate(view.expectedReleaseAt));
   const [reason, setReason] = useState('');
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -84,10 +86,51 @@ export function ReleaseDateForm({ view, send }: CaseActionProps) {
   return (
     <form onSubmit={submit} noValidate>
       <Failure cmd={cmd} />
-      <TextField id="frigivning-datum" label="Planerad frigivning" hint="Alla tidsfrister som hänger på frigivningen flyttas med." type="date" value={date} onValue={setDate} class="input-medium" error={cmd.fieldError('expectedReleaseAt')} />
+      <TextField id="frigivning-datum" label="Planerad frigivning" hint={view.releaseDateSource === 'estimate'
+        ? 'Kriminalvårdens datum ersätter uppskattningen ur strafftiden. Alla tidsfrister som hänger på frigivningen flyttas med.'
+        : 'Alla tidsfrister som hänger på frigivningen flyttas med.'} type="date" value={date} onValue={setDate} class="input-medium" error={cmd.fieldError('expectedReleaseAt')} />
       <TextField id="frigivning-skal" label="Skäl till ändringen" value={reason} onValue={setReason} error={cmd.fieldError('reason')} />
       <Button type="submit" busy={cmd.busy}>
         Spara frigivningsdatum
+      </Button>
+    </form>
+  );
+}
+
+/** A date-only value stays as it is; an instant shows as its Swedish date. */
+const asDateInput = (v: string | undefined) => (!v ? '' : /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : isoToStockholmDate(v));
+
+export function SentenceForm({ view, send }: CaseActionProps) {
+  const cmd = useCommand();
+  const [length, setLength] = useState(view.sentence ? sentenceLengthText(view.sentence.length) : '');
+  const [start, setStart] = useState(asDateInput(view.sentence?.startsAt));
+  const [judgment, setJudgment] = useState(asDateInput(view.sentence?.judgmentAt));
+  const [reason, setReason] = useState('');
+  const official = view.expectedReleaseAt !== null && view.releaseDateSource !== 'estimate';
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const body = {
+      length: length.trim() ? sentenceLengthToIso(length) : undefined,
+      // From 08.00, as a release date is, so the estimate falls at that hour.
+      startsAt: start ? (stockholmDateToIso(start, RELEASE_TIME) ?? start) : undefined,
+      judgmentAt: judgment || undefined,
+      ...(reason.trim() ? { reason } : {}),
+    };
+    const done = official
+      ? 'Strafftiden är sparad; Kriminalvårdens frigivningsdatum gäller som förut.'
+      : 'Strafftiden är sparad; den beräknade frigivningen gäller och tidsfristerna har flyttats med.';
+    const ok = await cmd.run(sentenceBodySchema, body, (b) => send('PUT', '/sentence', b, done));
+    if (ok) setReason('');
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      <Failure cmd={cmd} />
+      <TextField id="straff-langd" label="Strafftid" hint="Till exempel 2 år 6 månader." value={length} onValue={setLength} class="input-medium" error={cmd.fieldError('length')} />
+      <TextField id="straff-start" label="Verkställigheten påbörjad" type="date" value={start} onValue={setStart} class="input-medium" error={cmd.fieldError('startsAt')} />
+      <TextField id="straff-laga-kraft" label="Domen vann laga kraft" type="date" value={judgment} onValue={setJudgment} class="input-medium" error={cmd.fieldError('judgmentAt')} />
+      <TextField id="straff-skal" label="Skäl" value={reason} onValue={setReason} optional error={cmd.fieldError('reason')} />
+      <Button type="submit" busy={cmd.busy}>
+        Spara strafftid
       </Button>
     </form>
   );

@@ -11,12 +11,13 @@ import {
 } from '../labels';
 import { actorText, eventSummary } from '../event-text';
 import { Link } from '../router';
+import { sentenceLengthText } from '../sentence-length';
 import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
 import { useApi, useApiList } from '../use-api';
 import { AccessLogTable } from '../components/access-log-table';
 import { ClientRights } from './client-rights';
 import {
-  AddInterventionForm, ConsentForm, InterventionActions, NeedsForm, ReleaseDateForm, ResponsibilityForm, TransitionForm, type CaseActionProps,
+  AddInterventionForm, ConsentForm, InterventionActions, NeedsForm, ReleaseDateForm, ResponsibilityForm, SentenceForm, TransitionForm, type CaseActionProps,
 } from './case-actions';
 
 interface Point {
@@ -46,7 +47,11 @@ function timeline(c: CaseView, agencyName: (id: string | null) => string): Point
     });
   }
   if (c.releasedAt) points.push({ at: c.releasedAt, title: 'Frigiven', state: 'milestone' });
-  else if (c.expectedReleaseAt) points.push({ at: c.expectedReleaseAt, title: 'Planerad frigivning', state: 'milestone' });
+  else if (c.expectedReleaseAt) {
+    const estimated = c.releaseDateSource === 'estimate';
+    points.push({ at: c.expectedReleaseAt, title: estimated ? 'Beräknad frigivning (uppskattning)' : 'Planerad frigivning', state: 'milestone' });
+  }
+  if (c.probationEndsAt) points.push({ at: c.probationEndsAt, title: 'Prövotiden slutar', state: 'milestone' });
   c.followUps.forEach((f, n) =>
     points.push({
       at: f.completedAt ?? f.dueAt,
@@ -82,6 +87,50 @@ function Timeline({ view }: { view: CaseView }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** The estimate from the sentence beside Kriminalvården's date, and the probation end once released. */
+function ReleaseEstimateFacts({ view: c }: { view: CaseView }) {
+  const e = c.releaseEstimate;
+  return (
+    <>
+      {e && !c.releasedAt ? (
+        <>
+          <dt>{e.conditionalRelease ? 'Beräknad villkorlig frigivning' : 'Beräknad frigivning (strafftidens slut)'}</dt>
+          <dd>
+            <Time iso={e.estimatedReleaseAt} /> (uppskattning)
+          </dd>
+          {e.probationEndsAt ? (
+            <>
+              <dt>Prövotid slutar</dt>
+              <dd>
+                <Time iso={e.probationEndsAt} /> (uppskattning)
+              </dd>
+            </>
+          ) : null}
+        </>
+      ) : null}
+      {c.probationEndsAt ? (
+        <>
+          <dt>Prövotid slutar</dt>
+          <dd>
+            <Time iso={c.probationEndsAt} /> (beräknad från frigivningen)
+          </dd>
+        </>
+      ) : null}
+      {c.sentence ? (
+        <>
+          <dt>Strafftid</dt>
+          <dd>
+            {sentenceLengthText(c.sentence.length)}
+            <span class="muted block">
+              Verkställigheten påbörjad <Time iso={c.sentence.startsAt} />, domen laga kraft <Time iso={c.sentence.judgmentAt} />
+            </span>
+          </dd>
+        </>
+      ) : null}
+    </>
   );
 }
 
@@ -243,7 +292,13 @@ export function CasePage({ caseId }: { caseId: string }) {
             <dt>{c.releasedAt ? 'Frigiven' : 'Planerad frigivning'}</dt>
             <dd>
               <Time iso={c.releasedAt ?? c.expectedReleaseAt} withTime relative={!c.releasedAt} />
+              {!c.releasedAt && c.releaseDateSource ? (
+                <span class="muted block">
+                  {c.releaseDateSource === 'estimate' ? 'Uppskattning ur strafftiden; Kriminalvårdens datum saknas än' : 'Kriminalvårdens datum'}
+                </span>
+              ) : null}
             </dd>
+            <ReleaseEstimateFacts view={c} />
             <dt>Behov</dt>
             <dd>{c.needs.length ? c.needs.map((a) => label(AREAS, a)).join(', ') : 'Inga angivna'}</dd>
             <dt>Samordnas av</dt>
@@ -350,6 +405,11 @@ export function CasePage({ caseId }: { caseId: string }) {
           <Disclosure summary="Ändra frigivningsdatum">
             <ReleaseDateForm view={c} send={send} />
           </Disclosure>
+          {c.phase !== 'frigiven' ? (
+            <Disclosure summary={c.sentence ? 'Ändra strafftid' : 'Ange strafftid'}>
+              <SentenceForm view={c} send={send} />
+            </Disclosure>
+          ) : null}
           <Disclosure summary="Ändra behov">
             <NeedsForm view={c} send={send} />
           </Disclosure>

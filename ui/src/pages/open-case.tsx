@@ -11,6 +11,7 @@ import { navigate } from '../router';
 import type { PolicySummary } from '../types';
 import { useApi } from '../use-api';
 import { municipalityName } from '../../../domain/municipalities';
+import { sentenceLengthToIso } from '../sentence-length';
 
 /** Body paths (problem+json `errors[].path`) and the form field that shows each. */
 const FIELDS: Record<string, string> = {
@@ -21,6 +22,10 @@ const FIELDS: Record<string, string> = {
   measure: 'arende-atgard',
   admittedAt: 'arende-inskriven',
   expectedReleaseAt: 'arende-frigivning',
+  sentence: 'arende-strafftid',
+  'sentence.length': 'arende-strafftid',
+  'sentence.startsAt': 'arende-verkstallighet',
+  'sentence.judgmentAt': 'arende-laga-kraft',
   riskLevel: 'arende-risk',
   needs: 'arende-behov',
   'consent.agencyIds': 'arende-samtycke',
@@ -63,6 +68,9 @@ export function OpenCasePage() {
   const [measure, setMeasure] = useState('');
   const [admitted, setAdmitted] = useState(stockholmDatePlus(0));
   const [release, setRelease] = useState('');
+  const [sentenceLength, setSentenceLength] = useState('');
+  const [sentenceStart, setSentenceStart] = useState('');
+  const [judgment, setJudgment] = useState('');
   const [risk, setRisk] = useState('');
   const [needs, setNeeds] = useState<string[]>([]);
   const [consent, setConsent] = useState<string[]>([]);
@@ -93,12 +101,22 @@ export function OpenCasePage() {
     return policies.current.get(id) ?? null;
   };
 
+  const hasSentence = !!(sentenceLength.trim() || sentenceStart.trim() || judgment.trim());
+  // The start at 08.00 like a release date, so the estimate falls at the same hour; the judgment
+  // counts only by its date.
+  const sentenceBody = () => ({
+    ...(sentenceLength.trim() ? { length: sentenceLengthToIso(sentenceLength) } : {}),
+    ...(sentenceStart.trim() ? { startsAt: dateOrRaw(sentenceStart, RELEASE_TIME) } : {}),
+    ...(judgment.trim() ? { judgmentAt: judgment.trim() } : {}),
+  });
+
   const body = () => ({
     client: { name, municipality: municipality.trim(), ...(pin.trim() ? { personalIdentityNumber: pin.trim() } : {}) },
     phase,
     ...(phase === 'utslussning' && measure ? { measure } : {}),
     admittedAt: dateOrRaw(admitted, '00:00'),
     ...(release.trim() ? { expectedReleaseAt: dateOrRaw(release, RELEASE_TIME) } : {}),
+    ...(hasSentence ? { sentence: sentenceBody() } : {}),
     ...(risk ? { riskLevel: risk } : {}),
     needs,
     consent: { agencyIds: consent },
@@ -192,14 +210,23 @@ export function OpenCasePage() {
           <TextField
             id="arende-frigivning"
             label="Planerad frigivning"
-            hint="Kriminalvårdens beräkning gäller. Krävs utom i häkte. Räknas från kl. 08.00 svensk tid."
+            hint="Kriminalvårdens beräkning gäller. Krävs utom i häkte, om inte strafftiden anges nedan. Räknas från kl. 08.00 svensk tid."
             type="date"
             value={release}
             onValue={setRelease}
-            optional={phase === 'hakte'}
+            optional={phase === 'hakte' || hasSentence}
             class="input-medium"
             error={err('arende-frigivning')}
           />
+          <fieldset class="field subgroup" aria-describedby="strafftid-hjalp">
+            <legend>Strafftid (om Kriminalvårdens datum saknas)</legend>
+            <p id="strafftid-hjalp" class="hint">
+              Utan planerat frigivningsdatum beräknas villkorlig frigivning och prövotid ur strafftiden, enligt reglerna som gällde när domen vann laga kraft. Beräkningen är en uppskattning: Kriminalvårdens datum ersätter den när det anges.
+            </p>
+            <TextField id="arende-strafftid" label="Strafftid" hint="Till exempel 2 år 6 månader." value={sentenceLength} onValue={setSentenceLength} optional={!hasSentence} class="input-medium" error={err('arende-strafftid')} />
+            <TextField id="arende-verkstallighet" label="Verkställigheten påbörjad" type="date" value={sentenceStart} onValue={setSentenceStart} optional={!hasSentence} class="input-medium" error={err('arende-verkstallighet')} />
+            <TextField id="arende-laga-kraft" label="Domen vann laga kraft" type="date" value={judgment} onValue={setJudgment} optional={!hasSentence} class="input-medium" error={err('arende-laga-kraft')} />
+          </fieldset>
           <RadioGroup id="arende-risk" label="Risknivå" value={risk} onValue={setRisk} options={(['low', 'medium', 'high'] as const).map((r) => [r, RISK_LEVELS[r]] as const)} error={err('arende-risk')} />
         </section>
 
