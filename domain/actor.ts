@@ -12,7 +12,6 @@ export type Person = z.infer<typeof personSchema>;
 // The schedule (deadlines, in the workflow) and the retention rule (erasure, at the edge) act on their own.
 export const actorSchema = z.union([personSchema, z.object({ system: z.enum(['schedule', 'retention']) })]);
 export type Actor = z.infer<typeof actorSchema>;
-export { SCHEDULE } from './system-actor';
 
 export function isPerson(actor: Actor): actor is Person {
   return 'sub' in actor;

@@ -26,4 +26,3 @@ export const agencyEntryBodySchema = agencyBodySchema.extend({ contact: agencyCo
 export const agencyEntrySchema = agencyEntryBodySchema.extend({ agencyId: agencyIdSchema });
 export type AgencyEntry = z.infer<typeof agencyEntrySchema>;
 
-export { resolveAgency, type Resolution } from './agency-resolution';

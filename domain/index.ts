@@ -18,3 +18,7 @@ export * from './release-estimate';
 export * from './schedule';
 export * from './transitions';
 export * from './vocabulary';
+export * from './agency-resolution';
+export * from './open-statuses';
+export * from './requirement-applies';
+export * from './system-actor';

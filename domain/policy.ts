@@ -69,7 +69,6 @@ export interface PinnedPolicy {
   body: PolicyBody;
 }
 
-export { requirementApplies } from './requirement-applies';
 
 /** Ships with the product; DOMAIN.md's "sensible default". Admins may publish new versions. */
 export const defaultPolicyInput: PolicyInput = {

@@ -30,7 +30,6 @@ export const interventionStatusSchema = z.enum([
   'unassigned', 'planned', 'accepted', 'completed', 'declined', 'waived', 'cancelled',
 ]);
 export type InterventionStatus = z.infer<typeof interventionStatusSchema>;
-export { OPEN_INTERVENTION_STATUSES } from './open-statuses';
 
 export const followUpStatusSchema = z.enum(['open', 'completed', 'missed', 'cancelled']);
 export type FollowUpStatus = z.infer<typeof followUpStatusSchema>;

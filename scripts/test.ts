@@ -6,7 +6,7 @@ import { resolveTemporalCli } from './temporal-cli';
 import { resolveTemporalServer } from './temporal-server-binaries';
 
 /**
- * `npm test`: type-check (server and web interface), lint, build the web interface, then every
+ * `npm test`: type-check (server and web interface), lint (with import cycles), build the web interface, then every
  * jest suite against a real Temporal dev server and a real PostgreSQL that the suite starts
  * itself on free ports, and the browser tests in Debian's Chromium. Builds the Temporal CLI and
  * the Temporal server with its schema tool (test/cluster) and installs Chromium first if this
@@ -55,6 +55,7 @@ async function main() {
   run('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']);
   run('type-check of the web interface', 'npx', ['tsc', '--noEmit', '-p', 'ui']);
   run('lint', 'npx', ['eslint', '.', '--max-warnings=0']);
+  run('import cycles', 'npx', ['tsx', 'scripts/check-import-cycles.ts']);
   console.error('\n▶ web interface (ui/dist)');
   // Built here, once, because the browser test files start in parallel and must not race to build it.
   await ensureUiBuilt((l) => console.error(`  ${l}`), { strict: true, typeCheck: false }).catch((err: unknown) =>

@@ -1,4 +1,5 @@
-import { agencyBodySchema, agencySchema, resolveAgency, type Agency } from '../../domain/agency';
+import { agencyBodySchema, agencySchema, type Agency } from '../../domain/agency';
+import { resolveAgency } from '../../domain/agency-resolution';
 import { defaultPolicyBody, policyBodySchema } from '../../domain/policy';
 import { directory } from './support';
 

@@ -1,4 +1,5 @@
-import { SCHEDULE, isPerson } from '../../domain/actor';
+import { isPerson } from '../../domain/actor';
+import { SCHEDULE } from '../../domain/system-actor';
 import { commandSchema } from '../../domain/commands';
 import { decide, isRejection } from '../../domain/decide';
 import { domainEventSchema, type DomainEvent } from '../../domain/events';

@@ -1,4 +1,5 @@
-import { defaultPolicyBody, requirementApplies } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/policy';
+import { requirementApplies } from '../../domain/requirement-applies';
 import {
   RELEASE, ctx, customPolicy, ev, given, history, officer, opened, plusDays, policy, stateOf,
 } from './support';

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { ChainTimeline } from '../components/chain-timeline';
-import { OPEN_INTERVENTION_STATUSES } from '../../../domain/vocabulary';
+import { OPEN_INTERVENTION_STATUSES } from '../../../domain/open-statuses';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { municipalityText } from '../client-text';
