@@ -82,11 +82,10 @@ describe('a late prerequisite puts its dependants at risk at once', () => {
   });
 
   it('done late, the prerequisite ends the risk', () => {
-    let s = tick(stateOf(open()), plusDays(idDue, 1)).state;
     const events = history(open(), { tick: plusDays(idDue, 1) },
       [{ type: 'complete_intervention', interventionId: 'i1' }, { ...ctx(officer('pol'), plusDays(idDue, 2)), directory }],
       { tick: plusDays(idDue, 2) });
-    s = stateOf(events);
+    const s = stateOf(events);
     expect(s.alerts.filter((a) => a.kind === 'chain_at_risk').map((a) => a.status)).toEqual(['resolved']);
   });
 });
