@@ -58,7 +58,7 @@ async function main() {
     await shoot(coordinator, 'case.png', `/arenden/${caseIds['Sofia Karlsson']}`, (p) => p.getByRole('table', { name: /Insatser i planen/ }).waitFor(), 1150);
     await shoot(coordinator, 'figures.png', '/statistik', (p) => p.getByRole('heading', { name: 'Nyckeltal' }).waitFor(), 1400);
     const agency = await as(AGENCY);
-    await shoot(agency, 'tasks.png', '/uppgifter', (p) => p.getByRole('heading', { name: /Försenade/ }).waitFor());
+    await shoot(agency, 'tasks.png', '/uppgifter', (p) => p.getByRole('heading', { name: /Försenade/ }).waitFor(), 1300);
     const supervisor = await as(SUPERVISOR);
     await shoot(supervisor, 'alerts.png', '/larm', (p) => p.getByText('ansluten, nya larm visas direkt').waitFor().then(() => p.getByRole('button', { name: /Kvittera/ }).first().waitFor()));
   } finally {
