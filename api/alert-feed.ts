@@ -1,15 +1,16 @@
 import type { Pool } from 'pg';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { alertChangesOfEveryAgency, latestAlertChange } from '../store/alert-changes';
+import { alertChangesOfEveryAgency, alertFeedHead } from '../store/alert-changes';
 import { recordReads, recordReadsOfMany, type BatchedRead } from '../store/audit-log';
+import { compareCursors, type LogCursor } from '../store/log-order';
 import { alertChangesSince, type AlertView } from '../store/read-models';
 
 /** Who a stream shows alerts to, and where it is in the sequence of alert changes. */
 export interface StreamSubscriber {
   reader: { sub: string; role: string; agencyId: string };
   /** The last change this stream has (Last-Event-ID); changes up to it are never sent again. */
-  after: number;
-  send(seq: number, alert: AlertView): void;
+  after: LogCursor;
+  send(at: LogCursor, alert: AlertView): void;
   heartbeat(): void;
 }
 
@@ -38,8 +39,8 @@ export class AlertFeed {
   /** Streams still to be caught up from their own position. */
   private readonly joining = new Set<StreamSubscriber>();
   /** Every change up to here has been read by the feed (and is committed); null while idle. */
-  private cursor: number | null = null;
-  private starting: Promise<number> | null = null;
+  private cursor: LogCursor | null = null;
+  private starting: Promise<LogCursor> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private stopped = false;
@@ -72,9 +73,9 @@ export class AlertFeed {
    * The feed's position, read from the database when it is idle: a fresh stream starts here, and
    * every change committed after this call is sent to it. Throws when the database is away.
    */
-  async position(): Promise<number> {
+  async position(): Promise<LogCursor> {
     if (this.cursor !== null) return this.cursor;
-    this.starting ??= latestAlertChange(this.pool).finally(() => (this.starting = null));
+    this.starting ??= alertFeedHead(this.pool).finally(() => (this.starting = null));
     const latest = await this.starting;
     this.cursor ??= latest;
     return this.cursor;
@@ -82,7 +83,7 @@ export class AlertFeed {
 
   /** Adds a stream; call {@link position} first. Returns the function that removes it. */
   subscribe(subscriber: StreamSubscriber): () => void {
-    if (this.cursor !== null && subscriber.after >= this.cursor) {
+    if (this.cursor !== null && compareCursors(subscriber.after, this.cursor) >= 0) {
       this.live.add(subscriber);
       this.schedule(this.options.pollMs);
     } else {
@@ -146,8 +147,8 @@ export class AlertFeed {
         if (!this.joining.has(s)) break; // closed meanwhile
         if (changes.length > 0) {
           await recordReads(this.pool, { userId: s.reader.sub, role: s.reader.role, agencyId: s.reader.agencyId, caseIds: changes.map((c) => c.alert.caseId), ...AUDIT });
-          for (const c of changes) s.send(c.seq, c.alert);
-          s.after = changes[changes.length - 1]!.seq;
+          for (const c of changes) s.send(c.cursor, c.alert);
+          s.after = changes[changes.length - 1]!.cursor;
         }
         if (changes.length < batch) break;
       }
@@ -157,28 +158,28 @@ export class AlertFeed {
   }
 
   /** One read for every live stream; true when the batch was full and more may be waiting. */
-  private async readShared(cursor: number): Promise<boolean> {
+  private async readShared(cursor: LogCursor): Promise<boolean> {
     const batch = this.options.batch ?? 500;
     this.queries?.inc();
     const changes = await alertChangesOfEveryAgency(this.pool, cursor, batch);
     if (changes.length === 0) return false;
-    const deliveries: { s: StreamSubscriber; seq: number; alert: AlertView }[] = [];
+    const deliveries: { s: StreamSubscriber; at: LogCursor; alert: AlertView }[] = [];
     const reads: BatchedRead[] = [];
     for (const c of changes) {
       if (!c.visible) continue;
       for (const s of this.live) {
-        if (s.reader.agencyId !== c.agencyId || c.seq <= s.after) continue;
-        deliveries.push({ s, seq: c.seq, alert: c.alert });
+        if (s.reader.agencyId !== c.agencyId || compareCursors(c.cursor, s.after) <= 0) continue;
+        deliveries.push({ s, at: c.cursor, alert: c.alert });
         reads.push({ userId: s.reader.sub, role: s.reader.role, agencyId: s.reader.agencyId, caseId: c.alert.caseId });
       }
     }
     await recordReadsOfMany(this.pool, reads, AUDIT);
     for (const d of deliveries) {
       if (!this.live.has(d.s)) continue;
-      d.s.send(d.seq, d.alert);
-      d.s.after = d.seq;
+      d.s.send(d.at, d.alert);
+      d.s.after = d.at;
     }
-    this.cursor = changes[changes.length - 1]!.seq;
+    this.cursor = changes[changes.length - 1]!.cursor;
     return changes.length === batch;
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { afterCursorSql, LOG_START, type LogCursor } from '../store/log-order';
 import type { Command } from '../domain/commands';
 import { policyBodySchema } from '../domain/policy';
 import { caseWorkflowId } from '../workflows/messages';
@@ -149,19 +150,20 @@ export async function alertLatenessPhase(ctx: BenchContext): Promise<AlertLatene
   const raised: number[] = [];
   const seen = new Set<string>();
   const visibleAt = new Map<string, number>();
-  let after = '0';
+  let after: LogCursor = LOG_START;
   const lastDue = cases.at(-1)!.dueAt;
   const wait = progress('alertLateness: alerts', measured.size);
   const giveUpAt = lastDue + 60_000;
   while (seen.size < measured.size && Date.now() < giveUpAt) {
     const pollStart = Date.now();
-    const r = await stack.pool.query<{ seq: string; case_id: string; since: Date; raised_at: Date }>(
-      `SELECT c.seq, a.case_id, a.since, a.raised_at FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
-        WHERE c.seq > $1::bigint AND a.kind = 'intervention_overdue' AND a.level = 1 ORDER BY c.seq`,
-      [after],
+    // In the feed's order (store/log-order.ts), as the alert stream reads it.
+    const r = await stack.pool.query<{ seq: string; tx: string; case_id: string; since: Date; raised_at: Date }>(
+      `SELECT c.seq::text AS seq, c.tx::text AS tx, a.case_id, a.since, a.raised_at FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
+        WHERE ${afterCursorSql('c.tx', 'c.seq', 1, 2)} AND a.kind = 'intervention_overdue' AND a.level = 1 ORDER BY c.tx, c.seq`,
+      [after.tx, after.n],
     );
     for (const row of r.rows) {
-      after = row.seq;
+      after = { tx: row.tx, n: row.seq };
       const c = measured.get(row.case_id);
       if (!c || seen.has(row.case_id)) continue;
       if (row.since.getTime() !== c.dueAt) throw new Error(`alert since ${row.since.toISOString()} is not the case's due moment`);

@@ -118,7 +118,9 @@ export function startProfile(targets: ProfileTargets, opts: { databaseUrl?: stri
       let maxWaiting = 0;
       try {
         while (sampling) {
-          // Advisory locks here are only the append lock (and a rebuild's, not run meanwhile).
+          // Advisory locks here are the append locks (each append holds the shared one and its
+          // stream's) and a rebuild's, not run meanwhile. Held = an append in flight; waiting =
+          // appends queued behind another (the same stream, or an exclusive holder).
           const r = await c.query<{ held: number; waiting: number }>(
             `SELECT count(*) FILTER (WHERE granted)::int AS held, count(*) FILTER (WHERE NOT granted)::int AS waiting
                FROM pg_locks WHERE locktype = 'advisory'`,

@@ -26,7 +26,7 @@ export async function rebuildPhase(ctx: BenchContext): Promise<RebuildResult> {
     bar.done();
     ctx.profile('rebuild', await profile.stop());
     ctx.detail('rebuild', { ...r, seconds: round(r.seconds, 2), eventsPerSecond: round(r.eventsPerSecond, 1), lockedMs: round(r.lockedMs, 1) });
-    ctx.note('rebuild', `${r.events.toLocaleString('en')} events (${r.appends.toLocaleString('en')} appends) replayed by rebuildProjections in ` +
+    ctx.note('rebuild', `${r.events.toLocaleString('en')} events replayed by rebuildProjections in ` +
       `${r.seconds.toFixed(1)} s; appends were held off for the final swap only (${r.lockedMs.toFixed(0)} ms).`);
     return { events: r.events, eventsPerSecond: round(r.eventsPerSecond, 1) };
   } finally {

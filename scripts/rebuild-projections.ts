@@ -121,10 +121,10 @@ async function main(): Promise<number> {
     }
     const r = await rebuildProjections(pool, { batchSize: args.batchSize, restart: args.restart, onProgress: progress.update });
     progress.end();
-    const resumed = r.resumedFrom ? `, resumed after position ${r.resumedFrom}` : '';
+    const resumed = r.resumedFrom ? `, resumed after ${r.resumedFrom}` : '';
     console.log(
-      `rebuild: ${r.events.toLocaleString('en')} events (${r.appends.toLocaleString('en')} appends) in ${r.seconds.toFixed(1)} s ` +
-        `(${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s)${resumed}; read models at position ${r.position}; ` +
+      `rebuild: ${r.events.toLocaleString('en')} events in ${r.seconds.toFixed(1)} s ` +
+        `(${Math.round(r.eventsPerSecond).toLocaleString('en')} events/s)${resumed}; read models at ${r.position} (transaction.position); ` +
         `appends held for ${Math.round(r.lockedMs)} ms; alert feed: ${r.alertChanges.kept} changes kept their seq, ` +
         `${r.alertChanges.renumbered} renumbered`,
     );

@@ -4,7 +4,7 @@ import type { CaseState } from '../domain/case-state';
 import { fold } from '../domain/evolve';
 import type { CaseKeys } from './case-keys';
 import { ConcurrencyConflict, appendToStream, readStream, streamVersion, type EventMetadata, type Queryable } from './event-store';
-import { advanceLiveCheckpoint, timelineTime, toDomainEvent, writeCase } from './projections';
+import { timelineTime, toDomainEvent, writeCase } from './projections';
 import { SEALED_V1, openEvents } from './sealed-events';
 import { inTransaction } from './transaction';
 
@@ -75,10 +75,7 @@ export async function eraseCaseData(pool: Pool, keys: CaseKeys, caseId: string, 
       await appendToStream(
         pool,
         { streamId: caseId, expectedVersion: version, events: [{ type: 'CaseErased', data: { reason: req.reason }, occurredAt: new Date().toISOString(), metadata }] },
-        async (tx, appended) => {
-          await shredAndRebuild(tx, keys, caseId);
-          await advanceLiveCheckpoint(tx, appended[appended.length - 1]!.position);
-        },
+        (tx) => shredAndRebuild(tx, keys, caseId),
       );
       return 'erased';
     } catch (err) {

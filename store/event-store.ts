@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { afterCursorSql, type LogCursor } from './log-order';
 
 /**
  * The event log: one stream per client case, every decision an immutable event.
@@ -8,16 +9,15 @@ import type { Pool, PoolClient } from 'pg';
  *   expects the stream to be at (optimistic concurrency).
  * - Appends are idempotent on (stream, version): re-sending the same events at the same
  *   expectedVersion (a retried activity) changes nothing and reports `duplicate: true`.
- * - Global positions become visible in increasing order, so a projector that reads
- *   `readAll(lastSeenPosition, n)` and stores the last position it handled never skips an event.
- *   How: every append takes one transaction-scoped advisory lock (APPEND_LOCK_KEY) before its
- *   rows get positions and holds it until commit; PostgreSQL makes a commit visible before it
- *   releases the transaction's locks. So position p+1 cannot be assigned before the transaction
- *   holding p has committed or rolled back. A BEFORE INSERT trigger on `events` takes the same
- *   lock, so even an insert that bypasses this module keeps the order. Positions may have holes
- *   (a rolled-back append consumes its identity values): read "greater than", never "+1".
- *   Cost: appends are serialised database-wide, one transaction at a time (lock, one INSERT,
- *   the projection, COMMIT). Keep `project` short; it runs while the lock is held.
+ * - A reader that follows the whole log with `readAll` and stores the cursor of the last event it
+ *   handled never skips an event, even while appends commit out of position order: see
+ *   ./log-order.ts (the order is (transaction, position), read up to the oldest transaction
+ *   still in flight). Positions may have holes (a rolled-back append consumes its identity
+ *   values) and are not the order of commits.
+ * - Appends to different streams run in parallel. Each takes the append lock SHARED (so a
+ *   rebuild's swap, which takes it exclusively, holds every append off) and a lock of its own
+ *   stream, so two appends to one stream take turns instead of failing on the unique key.
+ *   Keep `project` short all the same: it runs inside the append's transaction.
  */
 
 export interface EventMetadata {
@@ -42,6 +42,8 @@ export interface NewEvent {
 
 export interface StoredEvent extends Required<Omit<NewEvent, 'schemaVersion'>> {
   schemaVersion: number;
+  /** The appending transaction's id (xid8, decimal): the first key of the log's order. */
+  tx: string;
   /** Global position, a bigint as a decimal string. */
   position: string;
   streamId: string;
@@ -73,13 +75,16 @@ export class ConcurrencyConflict extends Error {
   }
 }
 
-/** Must equal the key in the `serialize_event_appends()` trigger function (001_event-log.sql). */
+/** Must equal the key in the `serialize_event_appends()` trigger function (011_appends-in-parallel.sql). */
 export const APPEND_LOCK_KEY = '4848200250596150597';
+/** The first key of every stream's own lock (pg_advisory_xact_lock(int, int)); the second is the stream's hash. */
+const STREAM_LOCK_CLASS = 48482002;
 
-const COLUMNS = 'position, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at';
+const COLUMNS = 'position, tx::text AS tx, stream_id, version, type, schema_version, data, metadata, occurred_at, recorded_at';
 
 interface EventRow {
   position: string;
+  tx: string;
   stream_id: string;
   version: number;
   type: string;
@@ -126,8 +131,14 @@ export async function appendToStream(
     try {
       // READ COMMITTED explicitly: each statement below must see what was committed before
       // this transaction got the lock (a REPEATABLE READ default would freeze an older view).
-      await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-      // The version check and the insert are one statement, run while holding the lock.
+      // Both locks before the first write: the transaction's id, assigned at that write, is then
+      // larger than that of every earlier append to the stream, so the log's order keeps each
+      // stream's versions in order (./log-order.ts).
+      await client.query(
+        `BEGIN ISOLATION LEVEL READ COMMITTED;
+         SELECT pg_advisory_xact_lock_shared(${APPEND_LOCK_KEY}), pg_advisory_xact_lock(${STREAM_LOCK_CLASS}, ${streamLockKey(streamId)})`,
+      );
+      // The version check and the insert are one statement, run while holding the stream's lock.
       const res = await client.query<EventRow>(
         `INSERT INTO events (stream_id, version, type, schema_version, data, metadata, occurred_at)
          SELECT $1, $2::int + c.i::int, c.ev->>'type', (c.ev->>'schemaVersion')::int,
@@ -155,7 +166,7 @@ export async function appendToStream(
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
         broken = rollbackError;
       });
-      // Unreachable while every insert takes the append lock, kept for safety: a writer that
+      // Unreachable while every insert takes its stream's lock, kept for safety: a writer that
       // lost a race on (stream_id, version) gets the same answer as one that came second.
       if (!isStreamVersionTaken(err)) throw err;
     }
@@ -176,7 +187,7 @@ async function resolveTakenVersions(
   payload: string,
 ): Promise<{ appended: StoredEvent[]; version: number; duplicate: boolean }> {
   const res = await db.query<EventRow & { same: boolean | null; current: number }>(
-    `SELECT e.position, e.stream_id, e.version, e.type, e.schema_version, e.data, e.metadata,
+    `SELECT e.position, e.tx::text AS tx, e.stream_id, e.version, e.type, e.schema_version, e.data, e.metadata,
             e.occurred_at, e.recorded_at,
             (e.type = c.ev->>'type' AND e.data = c.ev->'data') AS same,
             (SELECT coalesce(max(version), 0) FROM events WHERE stream_id = $1) AS current
@@ -211,23 +222,43 @@ export async function streamVersion(db: Queryable, streamId: string): Promise<nu
 }
 
 /**
- * Up to `limit` events with a position greater than `afterPosition` ('0' for the beginning), in
- * position order. Page on with the last event's position. See the module comment for why a
- * reader that does so never skips an event even while appends are in flight.
+ * Up to `limit` events after `after` in the log's order (see ./log-order.ts), each of which is
+ * final: no event can later appear before it. Page on with `cursorOf(lastEvent)`.
+ * `complete`: the caller holds the append lock exclusively, so every append has ended and
+ * the watermark is not needed (it would hold back events of transactions newer than the
+ * caller's own).
  */
-export async function readAll(db: Queryable, afterPosition: string, limit: number): Promise<StoredEvent[]> {
-  if (!/^\d+$/.test(afterPosition)) throw new TypeError(`afterPosition must be a decimal integer, got ${afterPosition}`);
+export async function readAll(db: Queryable, after: LogCursor, limit: number, options: { complete?: boolean } = {}): Promise<StoredEvent[]> {
+  if (!/^\d+$/.test(after.tx) || !/^\d+$/.test(after.n)) throw new TypeError(`after must be a log cursor of decimal integers, got ${JSON.stringify(after)}`);
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError(`limit must be a positive integer, got ${limit}`);
+  // Qualified in ORDER BY: a bare `tx` would be the output's text column, ordered as text.
   const res = await db.query<EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE position > $1::bigint ORDER BY position LIMIT $2`,
-    [afterPosition, limit],
+    `SELECT ${COLUMNS} FROM events WHERE ${afterCursorSql('events.tx', 'events.position', 1, 2, options.complete)}
+      ORDER BY events.tx, events.position LIMIT $3`,
+    [after.tx, after.n, limit],
   );
   return res.rows.map(toStoredEvent);
+}
+
+/** Where a reader that has handled `e` continues. */
+export function cursorOf(e: Pick<StoredEvent, 'tx' | 'position'>): LogCursor {
+  return { tx: e.tx, n: e.position };
+}
+
+/** A 32-bit hash of the stream id (FNV-1a), the second key of the stream's advisory lock. */
+function streamLockKey(streamId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i++) {
+    h ^= streamId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
 }
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
     position: String(row.position),
+    tx: String(row.tx),
     streamId: row.stream_id,
     version: row.version,
     type: row.type,

@@ -6,8 +6,6 @@ import { gapsAt } from '../domain/gaps';
 import type { StoredEvent } from './event-store';
 import { gapsAtRelease, meetingsBeforeRelease, releaseOutcomes } from './release-outcomes';
 
-export const LIVE_CHECKPOINT = 'read-models';
-
 export function toDomainEvent(e: Pick<StoredEvent, 'type' | 'data' | 'occurredAt' | 'metadata'>): DomainEvent {
   return { type: e.type, data: e.data, occurredAt: e.occurredAt, actor: e.metadata.actor } as DomainEvent;
 }
@@ -15,21 +13,16 @@ export function toDomainEvent(e: Pick<StoredEvent, 'type' | 'data' | 'occurredAt
 /**
  * Brings every read model of the cases in `appended` up to date, inside the append's
  * transaction. Built with the same `evolve` as the workflow, so the two cannot disagree.
+ *
+ * The result does not depend on how the events are grouped into calls (one call per append
+ * live, large batches in a rebuild): every row is a function of the case's state after the
+ * call, or one row per event (reminders, alert changes). It writes no row shared between
+ * cases, so appends of different cases never wait for each other here.
  */
 export async function projectEvents(tx: PoolClient, appended: readonly StoredEvent[]): Promise<void> {
   const byStream = new Map<string, StoredEvent[]>();
   for (const e of appended) byStream.set(e.streamId, [...(byStream.get(e.streamId) ?? []), e]);
   for (const [caseId, events] of byStream) await projectStream(tx, caseId, events);
-  const last = appended[appended.length - 1];
-  if (last) await advanceLiveCheckpoint(tx, last.position);
-}
-
-export async function advanceLiveCheckpoint(tx: PoolClient, position: string): Promise<void> {
-  await tx.query(
-    `INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2)
-     ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position)`,
-    [LIVE_CHECKPOINT, position],
-  );
 }
 
 /**
@@ -143,6 +136,12 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string, relea
   }
 }
 
+const ALERT_STATUS_AFTER: Partial<Record<string, string>> = {
+  AlertRaised: 'open',
+  AlertAcknowledged: 'acknowledged',
+  AlertResolved: 'resolved',
+};
+
 async function writeAlerts(tx: PoolClient, before: CaseState | undefined, after: CaseState, events: StoredEvent[]): Promise<void> {
   const touched = new Set(
     events
@@ -171,13 +170,20 @@ async function writeAlerts(tx: PoolClient, before: CaseState | undefined, after:
       }))),
     ],
   );
-  const previous = new Map((before?.alerts ?? []).map((a) => [a.alertId, a.status]));
-  const changes = changed.filter((a) => previous.get(a.alertId) !== a.status);
-  if (changes.length === 0) return;
+  // One change per alert event, so the feed shows open → acknowledged → resolved even when
+  // they come in one append, and a rebuild needs no knowledge of where appends began.
+  const agencyOf = new Map(after.alerts.map((a) => [a.alertId, a.agencyId]));
+  const changes = events.flatMap((e) => {
+    const status = ALERT_STATUS_AFTER[e.type];
+    if (!status) return [];
+    const alertId = (e.data as { alertId: string }).alertId;
+    return [{ alert_id: alertId, agency_id: agencyOf.get(alertId), status, at: e.occurredAt }];
+  });
   await tx.query(
     `INSERT INTO alert_changes (alert_id, agency_id, status, at)
-     SELECT alert_id, agency_id, status, at FROM jsonb_to_recordset($1::jsonb) AS c(alert_id text, agency_id text, status text, at timestamptz)`,
-    [JSON.stringify(changes.map((a) => ({ alert_id: a.alertId, agency_id: a.agencyId, status: a.status, at: a.resolvedAt ?? a.acknowledgedAt ?? a.raisedAt })))],
+     SELECT c.ev->>'alert_id', c.ev->>'agency_id', c.ev->>'status', (c.ev->>'at')::timestamptz
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS c(ev, i) ORDER BY c.i`,
+    [JSON.stringify(changes)],
   );
   // Wakes the live alert streams; delivered only if this transaction commits.
   await tx.query(`SELECT pg_notify('alert_changes', $1)`, [after.caseId]);

@@ -1,6 +1,7 @@
 import type { CaseState } from '../domain/case-state';
 import type { Queryable } from './event-store';
 import { keysetAfter, keyText } from './keyset';
+import { afterCursorSql, type LogCursor } from './log-order';
 
 /*
  * Queries of the read models for the API's lists, inboxes and figures. The case's own exact
@@ -147,17 +148,20 @@ export async function findAlert(db: Queryable, alertId: string): Promise<AlertVi
 }
 
 /**
- * Alert changes after `afterSeq` for one agency: the resumable feed of the live stream. Each
+ * Alert changes after `after` for one agency, in the feed's order (./log-order.ts): the
+ * resumable feed of the live stream. Each
  * change shows the alert as it was then (its status at that change), not as it is now, so a
  * dashboard that replays several missed changes sees open → acknowledged → resolved.
  */
-export async function alertChangesSince(db: Queryable, agencyId: string, afterSeq: number, limit = 200) {
+export async function alertChangesSince(db: Queryable, agencyId: string, after: LogCursor, limit = 200) {
   const r = await db.query(
-    `SELECT c.seq, a.*, c.status AS change_status FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
-      WHERE c.agency_id = $1 AND c.seq > $2 AND ${SUPERVISOR_SEES_CASE} ORDER BY c.seq LIMIT $3`,
-    [agencyId, afterSeq, limit],
+    `SELECT c.seq::text AS change_seq, c.tx::text AS change_tx, a.*, c.status AS change_status
+       FROM alert_changes c JOIN alerts a ON a.alert_id = c.alert_id
+      WHERE c.agency_id = $1 AND ${afterCursorSql('c.tx', 'c.seq', 2, 3)} AND ${SUPERVISOR_SEES_CASE}
+      ORDER BY c.tx, c.seq LIMIT $4`,
+    [agencyId, after.tx, after.n, limit],
   );
-  return r.rows.map((row) => ({ seq: Number(row.seq), alert: alertAsChanged(row) }));
+  return r.rows.map((row) => ({ cursor: { tx: row.change_tx as string, n: row.change_seq as string } as LogCursor, alert: alertAsChanged(row) }));
 }
 
 /** The alert as one change left it (the alerts row holds its latest state): for the stream. */

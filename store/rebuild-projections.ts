@@ -1,59 +1,45 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
-import { APPEND_LOCK_KEY, readAll, type StoredEvent } from './event-store';
+import { APPEND_LOCK_KEY, cursorOf, readAll } from './event-store';
 import { CaseKeys } from './case-keys';
-import { LIVE_CHECKPOINT, projectEvents } from './projections';
+import { formatCursor, LOG_START, type LogCursor } from './log-order';
+import { projectEvents } from './projections';
 import { openEvents } from './sealed-events';
 
 /**
  * Rebuilds every read model from the event log, with the same `projectEvents` the appends use.
  *
- * How it stays correct while the live system keeps appending
- * - Bulk replay goes into shadow tables: schema `projection_rebuild` holds an empty copy
+ * Replay, swap, compare:
+ * - Replay goes into shadow tables: schema `projection_rebuild` holds an empty copy
  *   (`LIKE … INCLUDING ALL`) of each read-model table. The projection code is not changed; its
  *   unqualified table names are pointed at the shadow by a transaction-local `search_path` that
  *   names only the shadow schema, so a table the projection writes that is not in
  *   READ_MODEL_TABLES fails loudly ("relation does not exist") instead of touching a live table.
- * - It reads with `readAll` in position order, `batchSize` events per transaction, without
- *   blocking appends: readAll never skips an event (see event-store.ts). Each batch commits the
- *   shadow rows together with the checkpoint `projection_checkpoints.rebuild`, so an interrupted
- *   rebuild resumes where it stopped (or starts over with `restart: true`).
- * - Once the shadow has caught up with the head, one transaction takes the append lock
- *   (APPEND_LOCK_KEY, so no append interleaves), replays the few events appended meanwhile, and
- *   replaces the live rows with the shadow's (DELETE + INSERT, not TRUNCATE or a rename: readers
- *   keep seeing the old rows until COMMIT and never wait, and nothing that refers to the live
- *   tables has to follow a rename). Appends wait only for this last step (`lockedMs`), which
- *   grows with the size of the read models (about a second per few hundred thousand rows), not
- *   with the length of the log.
+ *   It reads with `readAll`, `batchSize` events per transaction, without blocking appends, and
+ *   projects each batch in one call: `projectEvents` gives the same rows however the events
+ *   are grouped. Each batch commits with the checkpoint `projection_checkpoints.rebuild`, so an
+ *   interrupted rebuild resumes where it stopped (or starts over with `restart: true`).
+ * - Swap: one transaction takes the append lock exclusively (appends hold it shared, so none
+ *   is in flight and none starts), replays the few events appended meanwhile, and replaces the
+ *   live rows with the shadow's (DELETE + INSERT, not TRUNCATE or a rename: readers keep seeing
+ *   the old rows until COMMIT and never wait). Appends wait only for this step (`lockedMs`).
+ * - Compare (`compareWithLive`) replays into temporary tables and diffs them with the live ones.
  *
- * Exactly the live result, not just an equivalent one
- * The live projector runs once per append transaction, and one of its outputs depends on that
- * grouping: `alert_changes` gets a row per alert whose status differs before and after a call,
- * so an alert raised and resolved in two appends leaves two rows, in one call only one. The
- * rebuild therefore knows where each append begins and ends (its events share stream, inserting
- * transaction `xmin` and `recorded_at`, the append's transaction time, in microseconds; an
- * append cut by a batch boundary is carried into the next batch) and merges appends of a stream
- * into one call only while no alert is touched twice in it (see planCalls). Everything else the
- * projection writes is a function of the case's state after the call and the last event's time,
- * so merging does not change it, and it saves most of the round trips.
- *
- * `alert_changes.seq` (the SSE feed's Last-Event-ID): preserved, never reused
- * A rebuilt change that the live feed holds too (same alert, agency, status and time; a given
- * alert has at most one change per status) keeps the live `seq`. The changes of an alert that
- * has any change the live feed lacks are all numbered anew above the highest `seq` ever handed
- * out (the live maximum or the identity's last value, whichever is higher), in order, and the
- * identity continues above that; live rows the log does not imply are dropped. So a rebuild that
- * agrees with the live feed (the normal case, and any second run) leaves every `seq` as it was,
+ * `alert_changes.seq` (part of the SSE feed's Last-Event-ID): preserved, never reused
+ * A rebuilt change that the live feed holds too (same alert, agency, status and time) keeps the
+ * live `seq` and `tx`. The changes of an alert that has any change the live feed lacks are all
+ * numbered anew above the highest `seq` ever handed out, in order, with the rebuild's own
+ * transaction as `tx`, so they come after every place a client can hold; live rows the log does
+ * not imply are dropped. So a rebuild that agrees with the live feed leaves every id as it was,
  * and after a repair a client resuming with any old Last-Event-ID misses nothing: it receives
  * exactly the repaired alerts' changes again, each alert's in order (at-least-once, never a
- * silent gap, which renumbering from 1 would cause for clients that had seen higher numbers).
+ * silent gap).
  *
  * Not rebuilt (they are not derived from events): events, client_identities, agencies,
- * policies, idempotency_keys, audit_reads. `projection_checkpoints` gets `read-models` set to
- * the rebuilt position and `rebuild` to the last position the rebuild reached.
+ * policies, idempotency_keys, audit_reads, case_keys.
  */
 
-/** Every table `projectEvents` writes, except `projection_checkpoints`. */
+/** Every table `projectEvents` writes. */
 export const READ_MODEL_TABLES = [
   'case_states', 'case_summaries', 'tasks', 'case_gaps', 'alerts', 'alert_changes', 'reminders',
 ] as const;
@@ -82,11 +68,9 @@ export interface RebuildOptions {
 export interface RebuildResult {
   /** Events replayed by this run (a resumed run does not count what was done before). */
   events: number;
-  /** Append transactions replayed by this run. */
-  appends: number;
-  /** Last position now reflected in the read models ('0' for an empty log). */
+  /** Last place in the log now reflected in the read models ("tx.position"; "0.0" for an empty log). */
   position: string;
-  /** Checkpoint this run resumed from, or null when it started from the beginning. */
+  /** Checkpoint this run resumed from ("tx.position"), or null when it started from the beginning. */
   resumedFrom: string | null;
   seconds: number;
   eventsPerSecond: number;
@@ -115,13 +99,11 @@ export interface TableDifference {
 
 export interface CompareResult {
   equal: boolean;
-  /** One entry per table that differs; `alert_changes` is compared without its generated `seq`. */
+  /** One entry per table that differs; `alert_changes` is compared without its `seq` and `tx`. */
   differences: TableDifference[];
-  /** Events replayed, and the position the comparison was made at. */
+  /** Events replayed, and the place in the log ("tx.position") the comparison was made at. */
   events: number;
   position: string;
-  /** The live projector's checkpoint (`read-models`) at that moment. */
-  liveCheckpoint: string | null;
   seconds: number;
   eventsPerSecond: number;
 }
@@ -151,14 +133,13 @@ export async function rebuildProjections(pool: Pool, options: RebuildOptions = {
 
     const session = await describeSession(client);
     const resumedFrom = await prepareShadow(client, session, options.restart ?? false);
-    const from = resumedFrom ?? '0';
     const counts = await client.query<{ total: string; before: string }>(
-      `SELECT count(*) AS total, count(*) FILTER (WHERE position <= $1::bigint) AS before FROM ${q(session.live, 'events')}`,
-      [from],
+      `SELECT count(*) AS total, count(*) FILTER (WHERE (tx, position) <= ($1::xid8, $2::bigint)) AS before FROM ${q(session.live, 'events')}`,
+      [(resumedFrom ?? LOG_START).tx, (resumedFrom ?? LOG_START).n],
     );
     let total = Number(counts.rows[0]?.total ?? 0);
     const before = Number(counts.rows[0]?.before ?? 0);
-    const replay = new Replayer(client, session, options.keys ?? CaseKeys.fromEnv(), ident(REBUILD_SCHEMA), from, batchSize, REBUILD_CHECKPOINT);
+    const replay = new Replayer(client, session, options.keys ?? CaseKeys.fromEnv(), ident(REBUILD_SCHEMA), resumedFrom ?? LOG_START, batchSize, REBUILD_CHECKPOINT);
     const progress = () => {
       total = Math.max(total, before + replay.events);
       options.onProgress?.(before + replay.events, total);
@@ -177,9 +158,8 @@ export async function rebuildProjections(pool: Pool, options: RebuildOptions = {
     await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
     const lockedAt = performance.now();
     await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-    while (await replay.step()) progress();
+    while (await replay.step({ complete: true })) progress();
     const alertChanges = await swapIntoLive(client, session);
-    await writeCheckpoint(client, session, LIVE_CHECKPOINT, replay.projected);
     await writeCheckpoint(client, session, REBUILD_CHECKPOINT, replay.projected);
     await client.query(`DROP SCHEMA ${ident(REBUILD_SCHEMA)} CASCADE`);
     await commit(client);
@@ -189,9 +169,8 @@ export async function rebuildProjections(pool: Pool, options: RebuildOptions = {
     const seconds = (performance.now() - started) / 1000;
     return {
       events: replay.events,
-      appends: replay.appends,
-      position: replay.projected,
-      resumedFrom,
+      position: formatCursor(replay.projected),
+      resumedFrom: resumedFrom ? formatCursor(resumedFrom) : null,
       seconds,
       eventsPerSecond: seconds > 0 ? replay.events / seconds : 0,
       lockedMs,
@@ -214,10 +193,10 @@ export async function rebuildProjections(pool: Pool, options: RebuildOptions = {
 
 /**
  * Replays the whole log into temporary copies of the read models and diffs them with the live
- * tables, row set against row set (as multisets; `alert_changes` without `seq`, plus a check that
- * its order agrees). Changes nothing: everything happens in one transaction that is rolled
- * back. The diff itself runs under the append lock, so the live tables and the replay stand at
- * the same position; appends wait only for the last few events and the diff.
+ * tables, row set against row set (as multisets; `alert_changes` without `seq` and `tx`).
+ * Changes nothing: everything happens in one transaction that is rolled back. The diff itself
+ * runs with appends held off, so the live tables and the replay stand at the same place;
+ * appends wait only for the last few events and the diff.
  */
 export async function compareWithLive(pool: Pool, options: CompareOptions = {}): Promise<CompareResult> {
   const started = performance.now();
@@ -231,10 +210,9 @@ export async function compareWithLive(pool: Pool, options: CompareOptions = {}):
     for (const table of READ_MODEL_TABLES) {
       await client.query(`CREATE TEMP TABLE ${ident(table)} (LIKE ${q(session.live, table)} INCLUDING ALL) ON COMMIT DROP`);
     }
-    await client.query(`CREATE TEMP TABLE projection_checkpoints (LIKE ${q(session.live, 'projection_checkpoints')} INCLUDING ALL) ON COMMIT DROP`);
     const counted = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${q(session.live, 'events')}`);
     let total = Number(counted.rows[0]?.n ?? 0);
-    const replay = new Replayer(client, session, options.keys ?? CaseKeys.fromEnv(), 'pg_temp', '0', batchSize);
+    const replay = new Replayer(client, session, options.keys ?? CaseKeys.fromEnv(), 'pg_temp', LOG_START, batchSize);
     const progress = () => {
       total = Math.max(total, replay.events);
       options.onProgress?.(replay.events, total);
@@ -242,7 +220,7 @@ export async function compareWithLive(pool: Pool, options: CompareOptions = {}):
     progress();
     while (await replay.step()) progress();
     await client.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-    while (await replay.step()) progress();
+    while (await replay.step({ complete: true })) progress();
     progress();
 
     const differences: TableDifference[] = [];
@@ -250,18 +228,13 @@ export async function compareWithLive(pool: Pool, options: CompareOptions = {}):
       const diff = await diffTable(client, session, table, sampleSize);
       if (diff) differences.push(diff);
     }
-    const cp = await client.query<{ position: string }>(
-      `SELECT position::text FROM ${q(session.live, 'projection_checkpoints')} WHERE name = $1`,
-      [LIVE_CHECKPOINT],
-    );
     await client.query('ROLLBACK');
     const seconds = (performance.now() - started) / 1000;
     return {
       equal: differences.length === 0,
       differences,
       events: replay.events,
-      position: replay.projected,
-      liveCheckpoint: cp.rows[0]?.position ?? null,
+      position: formatCursor(replay.projected),
       seconds,
       eventsPerSecond: seconds > 0 ? replay.events / seconds : 0,
     };
@@ -284,151 +257,49 @@ interface Session {
   searchPath: string;
 }
 
-interface Keyed {
-  event: StoredEvent;
-  /** Same value for exactly the events of one append. */
-  key: string;
-}
-
 /**
- * Reads the log batch by batch and projects it, append by append, into the tables that
- * `target` (a search_path) names. Call `step` inside a transaction.
+ * Reads the log batch by batch and projects it into the tables that `target` (a search_path)
+ * names. Call `step` inside a transaction.
  */
 class Replayer {
-  /** Last position read. */
-  private read: string;
-  /** Last position projected: the end of the last complete append handled. */
-  projected: string;
-  /** The last append of a full batch, which may continue in the next one. */
-  private carry: Keyed[] = [];
+  /** The last event projected. */
+  projected: LogCursor;
   events = 0;
-  appends = 0;
 
   constructor(
     private readonly client: PoolClient,
     private readonly session: Session,
     private readonly keys: CaseKeys,
     private readonly target: string,
-    from: string,
+    from: LogCursor,
     private readonly batchSize: number,
     private readonly checkpoint?: string,
   ) {
-    this.read = from;
     this.projected = from;
   }
 
-  /** Projects one batch; false once the log's (visible) end has been reached and projected. */
-  async step(): Promise<boolean> {
-    const batch = await readAll(this.client, this.read, this.batchSize);
-    const full = batch.length === this.batchSize;
-    let items = this.carry;
-    if (batch.length > 0) {
-      const keys = await appendKeys(this.client, this.read, batch[batch.length - 1]!.position);
-      items = items.concat(
-        batch.map((event) => {
-          const key = keys.get(event.position);
-          if (key === undefined) throw new Error(`rebuild: event at position ${event.position} vanished while reading`);
-          return { event, key };
-        }),
-      );
-      this.read = batch[batch.length - 1]!.position;
-    }
-    const appends = splitAppends(items);
-    // A short batch ends at the head, and appends become visible whole: nothing is cut there.
-    this.carry = full ? (appends.pop() ?? []) : [];
-    if (appends.length === 0) return full;
-
+  /** Projects one batch; false once the log's (final) end has been reached and projected. */
+  async step(read: { complete?: boolean } = {}): Promise<boolean> {
+    const batch = await readAll(this.client, this.projected, this.batchSize, read);
+    if (batch.length === 0) return false;
     // Texts are opened under the session's search path (case_keys is not a read model); an
     // erased case's texts come back as erased, so a rebuild after an erasure still agrees.
-    const planned = planCalls(appends);
-    const opened = await openEvents(this.client, this.keys, planned.flat());
-    let at = 0;
-    const calls = planned.map((call) => opened.slice(at, (at += call.length)));
+    const opened = await openEvents(this.client, this.keys, batch);
     await setSearchPath(this.client, this.target);
-    for (const call of calls) {
-      try {
-        await projectEvents(this.client, call);
-      } catch (err) {
-        const first = call[0]!;
-        const last = call[call.length - 1]!;
-        throw new Error(
-          `rebuild: projecting positions ${first.position}–${last.position} failed: ${(err as Error).message}`,
-          { cause: err },
-        );
-      }
+    try {
+      await projectEvents(this.client, opened);
+    } catch (err) {
+      throw new Error(
+        `rebuild: projecting positions ${batch[0]!.position}–${batch[batch.length - 1]!.position} failed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     await setSearchPath(this.client, this.session.searchPath);
-    const last = appends[appends.length - 1]!;
-    this.projected = last[last.length - 1]!.event.position;
-    this.appends += appends.length;
-    this.events += appends.reduce((n, a) => n + a.length, 0);
-    if (this.checkpoint) await writeCheckpoint(this.client, this.session, this.checkpoint, this.projected, false);
-    return full;
+    this.projected = cursorOf(batch[batch.length - 1]!);
+    this.events += batch.length;
+    if (this.checkpoint) await writeCheckpoint(this.client, this.session, this.checkpoint, this.projected);
+    return batch.length === this.batchSize;
   }
-}
-
-/** Which append each event of (after, upTo] belongs to: stream, inserting transaction, transaction time. */
-async function appendKeys(client: PoolClient, after: string, upTo: string): Promise<Map<string, string>> {
-  const res = await client.query<{ position: string; stream_id: string; tx: string; recorded: string }>(
-    `SELECT position::text, stream_id, xmin::text AS tx,
-            (extract(epoch FROM recorded_at) * 1000000)::bigint::text AS recorded
-       FROM events WHERE position > $1::bigint AND position <= $2::bigint`,
-    [after, upTo],
-  );
-  return new Map(res.rows.map((r) => [r.position, `${r.stream_id}\u0000${r.tx}\u0000${r.recorded}`]));
-}
-
-function splitAppends(items: Keyed[]): Keyed[][] {
-  const out: Keyed[][] = [];
-  for (const item of items) {
-    const current = out[out.length - 1];
-    if (current && current[0]!.key === item.key) current.push(item);
-    else out.push([item]);
-  }
-  return out;
-}
-
-const ALERT_EVENTS = new Set(['AlertRaised', 'AlertAcknowledged', 'AlertResolved']);
-
-/** The alerts whose row and status `projectEvents` looks at for these events (as writeAlerts does). */
-function alertsTouched(events: readonly StoredEvent[]): string[] {
-  return events.filter((e) => ALERT_EVENTS.has(e.type)).map((e) => (e.data as { alertId: string }).alertId);
-}
-
-/**
- * The batch's appends as `projectEvents` calls that give exactly what one call per append gave.
- *
- * What one call leaves behind depends on the events it is given only through their end result
- * (case_states, case_summaries, tasks, case_gaps are rewritten from the case's state; alerts
- * rows are upserted from it; reminders are one row per event), with one exception:
- * alert_changes gets one row per alert whose status differs between before and after the call.
- * So appends of one stream are merged into one call as long as no alert is touched twice
- * within it (an alert raised in one append and resolved in a later one must stay two rows);
- * then the next group starts. Streams are independent, so the k-th group of every stream goes
- * into the k-th call (projectEvents handles each stream separately, in order of appearance).
- * The order of alert_changes rows across cases then differs from the live insertion order;
- * see "alert_changes.seq" above for why that does not matter.
- */
-function planCalls(appends: Keyed[][]): StoredEvent[][] {
-  const streams = new Map<string, { groups: StoredEvent[][]; touched: Set<string> }>();
-  for (const append of appends) {
-    const events = append.map((k) => k.event);
-    const streamId = events[0]!.streamId;
-    const alerts = alertsTouched(events);
-    let s = streams.get(streamId);
-    if (!s) {
-      s = { groups: [[]], touched: new Set() };
-      streams.set(streamId, s);
-    } else if (alerts.some((a) => s!.touched.has(a))) {
-      s.groups.push([]);
-      s.touched = new Set();
-    }
-    s.groups[s.groups.length - 1]!.push(...events);
-    for (const a of alerts) s.touched.add(a);
-  }
-  const calls: StoredEvent[][] = [];
-  for (const { groups } of streams.values()) groups.forEach((g, k) => (calls[k] ??= []).push(...g));
-  return calls;
 }
 
 async function describeSession(client: PoolClient): Promise<Session> {
@@ -439,14 +310,14 @@ async function describeSession(client: PoolClient): Promise<Session> {
   );
   const row = res.rows[0];
   if (!row?.live) throw new Error('rebuild: no events table on the search_path; run the migrations first');
-  const present = await tableShapes(client, row.live);
+  const present = await tableShapes(client, row.live, [...READ_MODEL_TABLES, 'projection_checkpoints']);
   const missing = [...READ_MODEL_TABLES, 'projection_checkpoints'].filter((t) => !present.has(t));
   if (missing.length > 0) throw new Error(`rebuild: read-model tables missing in schema ${row.live}: ${missing.join(', ')}; run the migrations first`);
   return { live: row.live, searchPath: row.search_path };
 }
 
-/** Column lists (name, type, nullability) of the read-model tables in `schema`. */
-async function tableShapes(client: PoolClient, schema: string): Promise<Map<string, string>> {
+/** Column lists (name, type, nullability) of `tables` (the read models unless given) in `schema`. */
+async function tableShapes(client: PoolClient, schema: string, tables: readonly string[] = READ_MODEL_TABLES): Promise<Map<string, string>> {
   const res = await client.query<{ table: string; shape: string }>(
     `SELECT c.relname AS table,
             string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
@@ -456,7 +327,7 @@ async function tableShapes(client: PoolClient, schema: string): Promise<Map<stri
        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
       WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname = ANY($2)
       GROUP BY c.relname`,
-    [schema, [...READ_MODEL_TABLES, 'projection_checkpoints']],
+    [schema, tables],
   );
   return new Map(res.rows.map((r) => [r.table, r.shape]));
 }
@@ -465,25 +336,25 @@ async function tableShapes(client: PoolClient, schema: string): Promise<Map<stri
  * Resumes the shadow of an interrupted rebuild when there is one whose tables still match the
  * live ones (returns its checkpoint); otherwise creates an empty shadow and returns null.
  */
-async function prepareShadow(client: PoolClient, session: Session, restart: boolean): Promise<string | null> {
+async function prepareShadow(client: PoolClient, session: Session, restart: boolean): Promise<LogCursor | null> {
   if (!restart) {
-    const cp = await client.query<{ position: string }>(
-      `SELECT position::text FROM ${q(session.live, 'projection_checkpoints')} WHERE name = $1`,
+    const cp = await client.query<{ tx: string; position: string }>(
+      `SELECT tx::text, position::text FROM ${q(session.live, 'projection_checkpoints')} WHERE name = $1`,
       [REBUILD_CHECKPOINT],
     );
     const live = await tableShapes(client, session.live);
     const shadow = await tableShapes(client, REBUILD_SCHEMA);
     const same = [...live].every(([table, shape]) => shadow.get(table) === shape) && shadow.size === live.size;
-    const position = cp.rows[0]?.position;
-    if (position !== undefined && same) return position;
+    const at = cp.rows[0];
+    if (at !== undefined && same) return { tx: at.tx, n: at.position };
   }
   await client.query('BEGIN');
   await client.query(`DROP SCHEMA IF EXISTS ${ident(REBUILD_SCHEMA)} CASCADE`);
   await client.query(`CREATE SCHEMA ${ident(REBUILD_SCHEMA)}`);
-  for (const table of [...READ_MODEL_TABLES, 'projection_checkpoints']) {
+  for (const table of READ_MODEL_TABLES) {
     await client.query(`CREATE TABLE ${q(REBUILD_SCHEMA, table)} (LIKE ${q(session.live, table)} INCLUDING ALL)`);
   }
-  await writeCheckpoint(client, session, REBUILD_CHECKPOINT, '0', false);
+  await writeCheckpoint(client, session, REBUILD_CHECKPOINT, LOG_START);
   await commit(client);
   return null;
 }
@@ -503,15 +374,15 @@ async function swapIntoLive(client: PoolClient, session: Session): Promise<Rebui
 async function swapAlertChanges(client: PoolClient, session: Session): Promise<RebuildResult['alertChanges']> {
   const live = q(session.live, 'alert_changes');
   const shadow = q(REBUILD_SCHEMA, 'alert_changes');
-  const cols = (await insertableColumns(client, session.live, 'alert_changes')).filter((c) => c !== 'seq').map(ident);
+  const cols = (await insertableColumns(client, session.live, 'alert_changes')).filter((c) => !ORDER_COLUMNS.has(c)).map(ident);
   const list = cols.join(', ');
   // Match rebuilt rows to live rows by content (a multiset match: the n-th copy of a row to the
   // n-th copy). Every column is NOT NULL, so plain equality (hashable) is right.
   await client.query(
     `CREATE TEMP TABLE rebuilt_alert_changes ON COMMIT DROP AS
-     WITH l AS (SELECT seq, ${list}, row_number() OVER (PARTITION BY ${list} ORDER BY seq) AS copy FROM ${live}),
-          r AS (SELECT seq, ${list}, row_number() OVER (PARTITION BY ${list} ORDER BY seq) AS copy FROM ${shadow})
-     SELECT r.seq AS rebuilt_seq, l.seq AS live_seq, ${cols.map((c) => `r.${c}`).join(', ')}
+     WITH l AS (SELECT seq, tx, ${list}, row_number() OVER (PARTITION BY ${list} ORDER BY tx, seq) AS copy FROM ${live}),
+          r AS (SELECT seq, tx, ${list}, row_number() OVER (PARTITION BY ${list} ORDER BY tx, seq) AS copy FROM ${shadow})
+     SELECT r.tx AS rebuilt_tx, r.seq AS rebuilt_seq, l.seq AS live_seq, l.tx AS live_tx, ${cols.map((c) => `r.${c}`).join(', ')}
        FROM r LEFT JOIN l ON l.copy = r.copy AND ${cols.map((c) => `l.${c} = r.${c}`).join(' AND ')}`,
   );
   const seqName = `pg_get_serial_sequence('${live.replace(/'/g, "''")}', 'seq')::regclass`;
@@ -526,10 +397,11 @@ async function swapAlertChanges(client: PoolClient, session: Session): Promise<R
     `WITH redo AS (SELECT DISTINCT alert_id FROM rebuilt_alert_changes WHERE live_seq IS NULL),
           numbered AS (
             SELECT CASE WHEN redo.alert_id IS NULL THEN c.live_seq
-                        ELSE $1::bigint + row_number() OVER (PARTITION BY redo.alert_id IS NULL ORDER BY c.rebuilt_seq) END AS seq,
+                        ELSE $1::bigint + row_number() OVER (PARTITION BY redo.alert_id IS NULL ORDER BY c.rebuilt_tx, c.rebuilt_seq) END AS seq,
+                   CASE WHEN redo.alert_id IS NULL THEN c.live_tx ELSE pg_current_xact_id() END AS tx,
                    ${cols.map((c) => `c.${c}`).join(', ')}
               FROM rebuilt_alert_changes c LEFT JOIN redo ON redo.alert_id = c.alert_id),
-          ins AS (INSERT INTO ${live} (seq, ${list}) OVERRIDING SYSTEM VALUE SELECT seq, ${list} FROM numbered ORDER BY seq RETURNING seq)
+          ins AS (INSERT INTO ${live} (seq, tx, ${list}) OVERRIDING SYSTEM VALUE SELECT seq, tx, ${list} FROM numbered ORDER BY seq RETURNING seq)
      SELECT count(*) FILTER (WHERE seq <= $1::bigint)::text AS kept, count(*) FILTER (WHERE seq > $1::bigint)::text AS renumbered,
             max(seq)::text AS top FROM ins`,
     [base],
@@ -542,7 +414,7 @@ async function swapAlertChanges(client: PoolClient, session: Session): Promise<R
 }
 
 async function diffTable(client: PoolClient, session: Session, table: ReadModelTable, sampleSize: number): Promise<TableDifference | null> {
-  const cols = (await insertableColumns(client, session.live, table)).filter((c) => !(table === 'alert_changes' && c === 'seq'));
+  const cols = (await insertableColumns(client, session.live, table)).filter((c) => !(table === 'alert_changes' && ORDER_COLUMNS.has(c)));
   const list = cols.map(ident).join(', ');
   const res = await client.query<{
     missing: number; unexpected: number; missing_sample: Record<string, unknown>[]; unexpected_sample: Record<string, unknown>[];
@@ -577,12 +449,15 @@ async function insertableColumns(client: PoolClient, schema: string, table: stri
   return res.rows.map((r) => r.name);
 }
 
-async function writeCheckpoint(client: PoolClient, session: Session, name: string, position: string, monotonic = true): Promise<void> {
+/** `alert_changes` columns that say where a change stands in the feed, not what it is. */
+const ORDER_COLUMNS = new Set(['seq', 'tx']);
+
+async function writeCheckpoint(client: PoolClient, session: Session, name: string, at: LogCursor): Promise<void> {
   const table = q(session.live, 'projection_checkpoints');
   await client.query(
-    `INSERT INTO ${table} AS cp (name, position) VALUES ($1, $2::bigint)
-     ON CONFLICT (name) DO UPDATE SET position = ${monotonic ? 'GREATEST(cp.position, EXCLUDED.position)' : 'EXCLUDED.position'}`,
-    [name, position],
+    `INSERT INTO ${table} (name, tx, position) VALUES ($1, $2::xid8, $3::bigint)
+     ON CONFLICT (name) DO UPDATE SET tx = EXCLUDED.tx, position = EXCLUDED.position`,
+    [name, at.tx, at.n],
   );
 }
 

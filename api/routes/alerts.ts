@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import type { CaseKeys } from '../../store/case-keys';
 import { z } from 'zod';
 import { findAlert, listAlerts } from '../../store/read-models';
+import { formatCursor, parseCursor } from '../../store/log-order';
 import { bearerToken, principalOf, requireRole } from '../auth';
 import { AlertFeed } from '../alert-feed';
 import { StreamSlots } from '../stream-slots';
@@ -73,8 +74,9 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
   const slots = new StreamSlots(deps.streamsPerUser);
 
   /**
-   * Server-sent events: one per alert raised or changed, each with its sequence number as id, so
-   * a reconnecting dashboard sends Last-Event-ID and misses nothing in between. All streams of
+   * Server-sent events: one per alert raised or changed, each with its place in the feed as id
+   * ("tx.seq", ../../store/log-order.ts; a bare number from before is still understood), so a
+   * reconnecting dashboard sends Last-Event-ID and misses nothing in between. All streams of
    * the process share one poller (../alert-feed.ts). A stream ends when its token expires, with
    * an `expired` event first: the client reconnects with a fresh token and its Last-Event-ID.
    */
@@ -83,7 +85,10 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     config: { audit: true },
     schema: {
       tags: ['alerts'], summary: 'Live alerts (text/event-stream); resumes from Last-Event-ID; ends when the token expires',
-      querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
+      querystring: z.object({
+        after: z.string().regex(/^(\d{1,20}\.)?\d{1,19}$/, 'a Last-Event-ID of this stream: "tx.seq" (or a bare seq)').optional()
+          .describe('Resume after this event id, as Last-Event-ID does'),
+      }),
       produces: ['text/event-stream'],
       response: { ...problemResponses(401, 403, 429, 503) },
     },
@@ -91,11 +96,9 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     const principal = principalOf(request);
     const expiresAt = tokenExpiry(request);
     const header = request.headers['last-event-id'];
-    let after = Number.parseInt(typeof header === 'string' ? header : '', 10);
-    if (!Number.isFinite(after) || after < 0) after = request.query.after ?? -1;
     // A fresh subscriber starts from now: the list endpoint gives the backlog.
     const position = await orUnavailable(() => feed.position());
-    if (after < 0) after = position;
+    const after = parseCursor(typeof header === 'string' ? header.trim() : '') ?? (request.query.after ? parseCursor(request.query.after) : null) ?? position;
     const release = slots.take(principal.sub);
     if (!release) {
       throw new ProblemError(429, 'Too Many Requests', `At most ${deps.streamsPerUser} alert streams may be open at once for one person; close one first.`, undefined, {
@@ -111,7 +114,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ pool: Pool; journeys: JourneyC
     const unsubscribe = feed.subscribe({
       reader: { sub: principal.sub, role: principal.role, agencyId: principal.agencyId ?? '' },
       after,
-      send: (seq, alert) => res.write(`id: ${seq}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`),
+      send: (at, alert) => res.write(`id: ${formatCursor(at)}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`),
       heartbeat: () => res.write(`: heartbeat\n\n`),
     });
     let expiry: NodeJS.Timeout | null = null;

@@ -1,4 +1,5 @@
 import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { compareCursors, parseCursor } from '../../store/log-order';
 import { eventually } from '../support/eventually';
 import { openCase, openEventStream, setEnv } from './support';
 
@@ -57,12 +58,13 @@ test('the stream shows raised → acknowledged → resolved in order, and a reco
   expect(all.map((e) => [JSON.parse(e.data).alertId, JSON.parse(e.data).status])).toEqual([
     [alert.alertId, 'open'], [alert.alertId, 'acknowledged'], [alert.alertId, 'resolved'],
   ]);
-  // Ids are the change sequence: increasing, no repeats, and exactly the changes recorded.
-  const ids = all.map((e) => Number(e.id));
-  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  // Ids are places in the feed ("tx.seq"): increasing, no repeats, and exactly the changes recorded.
+  const ids = all.map((e) => e.id!);
+  const inFeedOrder = [...ids].sort((a, b) => compareCursors(parseCursor(a)!, parseCursor(b)!));
+  expect(ids).toEqual(inFeedOrder);
   expect(new Set(ids).size).toBe(ids.length);
-  const recorded = await s.pool.query(`SELECT seq::int AS seq FROM alert_changes WHERE agency_id = 'sot-1480' ORDER BY seq`);
-  expect(ids).toEqual(recorded.rows.map((r: { seq: number }) => r.seq));
+  const recorded = await s.pool.query(`SELECT tx::text || '.' || seq::text AS id FROM alert_changes WHERE agency_id = 'sot-1480' ORDER BY tx, seq`);
+  expect(ids).toEqual(recorded.rows.map((r: { id: string }) => r.id));
 
   // Another agency's supervisor saw none of it.
   await other.close();
@@ -107,7 +109,7 @@ test('a dashboard away while an alert is acknowledged and resolved gets each cha
   expect(replayed[0]).toEqual(expect.objectContaining({ acknowledgedAt: ack.body.acknowledgedAt }));
   expect(replayed[0]).not.toHaveProperty('resolvedAt');
   expect(replayed[1]).toEqual(expect.objectContaining({ acknowledgedAt: ack.body.acknowledgedAt, resolvedAt: expect.any(String) }));
-  const recorded = await s.pool.query(`SELECT seq::int AS seq, status FROM alert_changes WHERE alert_id = $1 ORDER BY seq`, [alert.alertId]);
-  expect([raised, ...again.events.filter((e) => JSON.parse(e.data).alertId === alert.alertId)].map((e) => [Number(e.id), JSON.parse(e.data).status]))
-    .toEqual(recorded.rows.map((r: { seq: number; status: string }) => [r.seq, r.status]));
+  const recorded = await s.pool.query(`SELECT tx::text || '.' || seq::text AS id, status FROM alert_changes WHERE alert_id = $1 ORDER BY tx, seq`, [alert.alertId]);
+  expect([raised, ...again.events.filter((e) => JSON.parse(e.data).alertId === alert.alertId)].map((e) => [e.id, JSON.parse(e.data).status]))
+    .toEqual(recorded.rows.map((r: { id: string; status: string }) => [r.id, r.status]));
 });

@@ -2,13 +2,16 @@ import type { Pool } from 'pg';
 import {
   appendToStream,
   ConcurrencyConflict,
+  cursorOf,
   readAll,
   readStream,
   streamVersion,
   type NewEvent,
   type StoredEvent,
 } from '../../store/event-store';
+import { LOG_START, type LogCursor } from '../../store/log-order';
 import { createPool } from '../../store/pool';
+import { holdAppends } from '../support/hold-appends';
 import { createTestDatabase } from '../support/database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -73,6 +76,7 @@ describe('appendToStream / readStream', () => {
     const [e1, , e3] = read as [StoredEvent, StoredEvent, StoredEvent];
     expect(e1).toEqual({
       position: expect.stringMatching(/^\d+$/),
+      tx: expect.stringMatching(/^\d+$/),
       streamId: s,
       version: 1,
       type: 'CaseOpened',
@@ -233,9 +237,28 @@ describe('appendToStream / readStream', () => {
   });
 });
 
+/** Where a reader that has read everything so far stands: the last event in the log's order. */
+async function head(): Promise<LogCursor> {
+  const r = await pool.query<{ tx: string; n: string }>('SELECT tx::text AS tx, position::text AS n FROM events e ORDER BY e.tx DESC, e.position DESC LIMIT 1');
+  return r.rows[0] ?? LOG_START;
+}
+
+/** An append whose transaction stays open (inserted, projected, not committed) until `commit()`. */
+function appendHeldOpen(streamId: string, type: string) {
+  let commit!: () => void;
+  const gate = new Promise<void>((r) => (commit = r));
+  let inserted!: () => void;
+  const insertedYet = new Promise<void>((r) => (inserted = r));
+  const done = appendToStream(pool, { streamId, expectedVersion: 0, events: [ev(type, {})] }, async () => {
+    inserted();
+    await gate;
+  });
+  return { insertedYet, commit, done };
+}
+
 describe('readAll', () => {
-  it('pages through all events in position order', async () => {
-    const start = (await pool.query<{ p: string }>('SELECT coalesce(max(position), 0)::text AS p FROM events')).rows[0]!.p;
+  it('pages through all events in the log order', async () => {
+    const start = await head();
     const a = newStream('all-a');
     const b = newStream('all-b');
     await appendToStream(pool, { streamId: a, expectedVersion: 0, events: [ev('A1', {}), ev('A2', {})] });
@@ -249,18 +272,76 @@ describe('readAll', () => {
       const page = await readAll(pool, after, 2);
       if (page.length === 0) break;
       pages.push(page.map((e) => e.type));
-      after = page[page.length - 1]!.position;
+      after = cursorOf(page[page.length - 1]!);
     }
     expect(pages).toEqual([['A1', 'A2'], ['B1', 'A3'], ['A4', 'B2']]);
     expect(await readAll(pool, after, 10)).toEqual([]);
-    await expect(readAll(pool, 'x', 1)).rejects.toBeInstanceOf(TypeError);
-    await expect(readAll(pool, '0', 0)).rejects.toBeInstanceOf(TypeError);
+    await expect(readAll(pool, { tx: 'x', n: '0' }, 1)).rejects.toBeInstanceOf(TypeError);
+    await expect(readAll(pool, LOG_START, 0)).rejects.toBeInstanceOf(TypeError);
   });
 
-  it('never lets a checkpointed reader skip a position while appends to many streams commit concurrently', async () => {
+  it('appends to different streams do not wait for one another', async () => {
+    // Each append's transaction waits, inside, until the other one has inserted too: under one
+    // global append lock the second could never insert, and both would time out.
+    let arrived = 0;
+    let bothIn!: () => void;
+    const together = new Promise<void>((r) => (bothIn = r));
+    const meet = async () => {
+      arrived += 1;
+      if (arrived === 2) bothIn();
+      await Promise.race([together, new Promise((_, no) => setTimeout(() => no(new Error('the other append never got in')), 5000))]);
+    };
+    const results = await Promise.all(
+      ['x', 'y'].map((l) => appendToStream(pool, { streamId: newStream(`parallel-${l}`), expectedVersion: 0, events: [ev('P', {})] }, meet)),
+    );
+    expect(results.map((r) => r.version)).toEqual([1, 1]);
+  });
+
+  it('does not pass an append that committed late: it waits for it, then gives both in order', async () => {
+    const start = await head();
+    const slow = appendHeldOpen(newStream('late'), 'Late');
+    await slow.insertedYet; // holds the lower position, not committed
+    const quick = newStream('early');
+    await appendToStream(pool, { streamId: quick, expectedVersion: 0, events: [ev('Early', {})] });
+    const stored = await pool.query<{ type: string; position: string }>(
+      "SELECT type, position::text FROM events WHERE stream_id = $1", [quick]);
+    expect(stored.rows[0]?.type).toBe('Early'); // committed and visible to plain readers
+
+    // A reader by position would now return Early and move past Late's position for good.
+    expect(await readAll(pool, start, 10)).toEqual([]);
+
+    slow.commit();
+    await slow.done;
+    expect((await readAll(pool, start, 10)).map((e) => e.type)).toEqual(['Late', 'Early']);
+  });
+
+  it('holds every append off while someone holds the append lock exclusively (a rebuild swap)', async () => {
+    const held = await holdAppends(pool);
+    let landed = false;
+    const append = appendToStream(pool, { streamId: newStream('held'), expectedVersion: 0, events: [ev('H', {})] }).then(() => (landed = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(landed).toBe(false);
+    await held.release();
+    await append;
+    expect(landed).toBe(true);
+  });
+
+  it('two appends to one stream at the same version: one lands, the other is told it lost', async () => {
+    const s = newStream('same-stream');
+    const outcomes = await Promise.allSettled([
+      appendToStream(pool, { streamId: s, expectedVersion: 0, events: [ev('First', { by: 1 })] }),
+      appendToStream(pool, { streamId: s, expectedVersion: 0, events: [ev('First', { by: 2 })] }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const lost = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toBeInstanceOf(ConcurrencyConflict);
+    expect(await streamVersion(pool, s)).toBe(1);
+  });
+
+  it('never lets a checkpointed reader skip or repeat an event while appends to many streams commit concurrently', async () => {
     const writers = createPool(db.url, { max: 12, applicationName: 'store-test-writers' });
     try {
-      const start = (await pool.query<{ p: string }>('SELECT coalesce(max(position), 0)::text AS p FROM events')).rows[0]!.p;
+      const start = await head();
       let writing = true;
       const seen: string[] = [];
       let checkpoint = start;
@@ -269,12 +350,12 @@ describe('readAll', () => {
           const done = !writing; // read once more after the writers have finished
           const page = await readAll(pool, checkpoint, 50);
           for (const e of page) seen.push(e.position);
-          if (page.length > 0) checkpoint = page[page.length - 1]!.position;
+          if (page.length > 0) checkpoint = cursorOf(page[page.length - 1]!);
           else if (done) return;
         }
       })();
       // A random pause inside the transaction (after the insert, before commit) makes
-      // out-of-order commits likely if positions were not serialised.
+      // commits out of position order likely.
       const jitter = () => new Promise<void>((r) => setTimeout(r, Math.random() * 4));
       await Promise.all(
         Array.from({ length: 10 }, async (_, w) => {
@@ -286,11 +367,19 @@ describe('readAll', () => {
       );
       writing = false;
       await reader;
-      const all = await pool.query<{ p: string }>('SELECT position::text AS p FROM events WHERE position > $1 ORDER BY position', [
-        start,
-      ]);
+      const all = await pool.query<{ p: string }>(
+        'SELECT position::text AS p FROM events WHERE (tx, position) > ($1::xid8, $2::bigint) ORDER BY tx, position',
+        [start.tx, start.n],
+      );
       expect(all.rows).toHaveLength(200);
       expect(seen).toEqual(all.rows.map((r) => r.p));
+      // Each writer's events came in version order.
+      const byWriter = new Map<string, number[]>();
+      for (const e of await readAll(pool, start, 500)) {
+        const d = e.data as { w: number; v: number };
+        byWriter.set(String(d.w), [...(byWriter.get(String(d.w)) ?? []), d.v]);
+      }
+      for (const vs of byWriter.values()) expect(vs).toEqual([...vs].sort((x, y) => x - y));
     } finally {
       await writers.end();
     }
