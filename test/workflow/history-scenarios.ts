@@ -362,6 +362,7 @@ export const beforeQuietCommands = scenario(
   'before-quiet-commands',
   `${QUIET_STORY}; every command upserts the search attributes, appends through an activity`,
   quietCommands,
+  { frozen: 'recorded before the search-attributes-when-changed patch' },
 );
 
 export const scenarios: Scenario[] = [
