@@ -92,6 +92,14 @@ const RECONCILE_WITH_LOG = 'reconcile-with-log';
  * old rules (test/fixtures/histories/before-case-rules-2.json).
  */
 const CASE_RULES_2 = 'case-rules-2';
+/**
+ * Search attributes are upserted only when one of them differs from what this run last published
+ * (issue 20): most commands change none of phase, release date, open gaps or policy, and each
+ * upsert is an event in history. Decided where an upsert is first left out, so histories recorded
+ * before it replay with an upsert at every command and schedule step
+ * (test/fixtures/histories/before-quiet-commands.json).
+ */
+const SEARCH_ATTRIBUTES_WHEN_CHANGED = 'search-attributes-when-changed';
 /** Conflicts one step reconciles before it gives up (each one means the log moved again). */
 const MAX_RECONCILIATIONS = 5;
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
@@ -192,13 +200,20 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     return run;
   };
 
+  /** What this run last upserted, as JSON; a run starts without, so its first publish upserts. */
+  let published: string | undefined;
   const publish = () => {
     if (!state) return;
+    const values = [state.phase, state.expectedReleaseAt ?? null, gapsAt(state, nowIso()).length, state.policy.policyId] as const;
+    const json = JSON.stringify(values);
+    if (json === published && patched(SEARCH_ATTRIBUTES_WHEN_CHANGED)) return;
+    published = json;
+    const [phase, expectedReleaseAt, openGaps, policyId] = values;
     upsertSearchAttributes([
-      { key: phaseKey, value: state.phase },
-      { key: expectedReleaseKey, value: state.expectedReleaseAt ? new Date(state.expectedReleaseAt) : null },
-      { key: openGapCountKey, value: gapsAt(state, nowIso()).length },
-      { key: policyIdKey, value: state.policy.policyId },
+      { key: phaseKey, value: phase },
+      { key: expectedReleaseKey, value: expectedReleaseAt ? new Date(expectedReleaseAt) : null },
+      { key: openGapCountKey, value: openGaps },
+      { key: policyIdKey, value: policyId },
     ]);
   };
 

@@ -12,7 +12,7 @@ import { appendWaiting, holdAppends } from '../support/hold-appends';
 import { decide } from '../../domain/decide';
 import { appendToStream } from '../../store/event-store';
 import { projectEvents } from '../../store/projections';
-import { stateQuery } from '../../workflows/messages';
+import { commandUpdate, stateQuery } from '../../workflows/messages';
 import { sleepUntil } from './event-log';
 import type { TestStack } from '../support/stack';
 
@@ -325,6 +325,54 @@ export const caseRules2 = scenario(
   (stack, caseId) => releaseRemandAndClose(stack, caseId, true),
 );
 
+/**
+ * What a command costs in history, on the path every command of a current case takes (rules 2,
+ * commands parsed at the edge, only the agencies each command needs in, the version out): commands
+ * that change no search attribute (a meeting, the client's view), a schedule step that raises an
+ * alert, a retried request answered as applied, a command that changes the gaps, closed. Short on
+ * purpose: it is recorded twice, before and since the workflow's traffic was slimmed (issue 20).
+ */
+async function quietCommandsPlayed(stack: TestStack, caseId: string): Promise<void> {
+  let state: CaseState | undefined;
+  const send = async (command: Command, actor: Person = coordinator, req = request(command, actor)) => {
+    const slim = { ...req, directory: agenciesNeeded(state, command, actor, directory) };
+    const outcome = command.type === 'open_case' ? await stack.journeys.open(caseId, slim) : await stack.journeys.send(caseId, slim);
+    state = outcome.state;
+    return outcome;
+  };
+  const policy = fastPolicy({ reminders: [], escalation: { level2After: 'PT1H' }, followUps: { high: ['PT1H'], medium: ['PT1H'], low: ['PT1H'] } });
+  await send({ ...openCommand({ caseId, releaseInSeconds: 22, policy }), responsibility: { successorAgencyId: 'frv-gbg' } });
+  await send({ type: 'record_meeting', agencyIds: ['sot-1480'] });
+  const view = request({ type: 'record_client_view', text: 'vill bo nära familjen' });
+  await send(view.command, coordinator, view);
+  await eventually(async () => check((await alertIds(stack.pool, caseId, `kind = 'intervention_overdue'`)).length === 1, 'level 1 raised'), 20_000);
+  // Sent again under a fresh update id, as JourneyClient does after a 503 (Temporal itself answers
+  // a retry under the same id): the case recognises the request and answers it as applied.
+  const again = await stack.client.workflow.getHandle(caseWorkflowId(caseId))
+    .executeUpdate(commandUpdate, { args: [{ ...view, directory: agenciesNeeded(state, view.command, coordinator, directory) }], updateId: `${view.requestId}.again` });
+  check(again.duplicate === true, 'the client view sent again is answered as applied');
+  await send({ type: 'complete_intervention', interventionId: 'i1', note: 'lägenhet ordnad' }, social);
+  await send({ type: 'change_phase', to: 'avslutad', reason: 'flyttat utomlands' });
+}
+
+const QUIET_STORY = 'rules adopted at opening; a meeting and the client view (no search attribute changes), housing overdue (level 1, a schedule step), the client view sent again (a duplicate), housing completed, closed';
+
+/** {@link quietCommandsPlayed} recorded from the code before issue 20 slimmed the workflow's traffic: every command as it runs in production at that time. */
+export const beforeQuietCommands = scenario(
+  'before-quiet-commands',
+  `${QUIET_STORY}; every command upserts the search attributes, appends through an activity`,
+  quietCommandsPlayed,
+  { frozen: 'recorded before the search-attributes-when-changed patch' },
+);
+
+/** The same story since the search attributes are upserted only when one of them changes. */
+export const quietCommands = scenario(
+  'quiet-commands',
+  `${QUIET_STORY}; search attributes upserted only when one of them changes`,
+  quietCommandsPlayed,
+);
+
 export const scenarios: Scenario[] = [
   fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates, logAhead, beforeCaseRules2, caseRules2,
+  beforeQuietCommands, quietCommands,
 ];

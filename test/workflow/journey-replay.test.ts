@@ -43,7 +43,8 @@ test('the fixtures are there, small, and cover the whole story of a case', () =>
   // before `slim-command-result`, each of its updates carries the whole directory and answers
   // with the whole case, which is what that patch ended.
   // The two case-rules-2 stories add about 265 KiB: their updates still carry the agencies each
-  // command needs, and a release, a remand and a close each write a burst of events.
+  // command needs, and a release, a remand and a close each write a burst of events. The two
+  // quiet-commands stories (before and since search-attributes-when-changed) about 120 KiB.
   expect(bytes).toBeLessThan(1536 * 1024);
   const full = histories().find((h) => h.workflowId === 'fixture:full-case')!.history;
   const types = new Set(full.events!.map((e) => e.eventType));
@@ -73,6 +74,22 @@ test('the fixtures of one story, before and since slim-command-result, differ in
   const since = patchesOf(byName.get('fixture:slim-updates')!);
   expect(before).not.toContain('slim-command-result');
   expect(since.filter((p) => !before.includes(p))).toEqual(['slim-command-result']);
+});
+
+/** How many upserts set the journey's own search attributes (the SDK's TemporalChangeVersion left out). */
+function journeyUpserts(history: History): number {
+  return (history.events ?? []).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.JourneyPhase).length;
+}
+
+test('the fixtures of one story, before and since search-attributes-when-changed, differ in that patch and in their upserts', () => {
+  const byName = new Map(histories().map((h) => [h.workflowId, h.history]));
+  const before = byName.get('fixture:before-quiet-commands')!;
+  const since = byName.get('fixture:quiet-commands')!;
+  expect(patchesOf(before)).not.toContain('search-attributes-when-changed');
+  expect(patchesOf(since).filter((p) => !patchesOf(before).includes(p))).toEqual(['search-attributes-when-changed']);
+  // Seven commands and a schedule step: one upsert each before; since, only where a value changed.
+  expect(journeyUpserts(before)).toBe(8);
+  expect(journeyUpserts(since)).toBeLessThan(journeyUpserts(before));
 });
 
 test('every recorded history replays against the current workflow code', async () => {
