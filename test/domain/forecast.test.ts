@@ -1,5 +1,6 @@
 import { completionProbability, defaultForecastPolicy, estimateLeadTime, estimateLeadTimes, foresee, type ForecastPolicy } from '../../domain/forecast';
 import { leadTimeRecords, observationsAt, type LeadTimeRecord } from '../../domain/lead-times';
+import { predictedGaps } from '../../domain/predicted-gaps';
 import { conditionalCompletion, kaplanMeier, quantile, survivalAt, type Observation } from '../../domain/survival';
 import { DAY, NOW, apply, officer, opened, plusDays, stateOf } from './support';
 
@@ -136,5 +137,41 @@ describe('forecast', () => {
     expect(foresee(e, now - 3 * DAY, now, now, small)).toEqual({ kind: 'overdue' });
     // Open longer than any completion took: 0, a predicted gap.
     expect(foresee(e, now - 9 * DAY, now + 30 * DAY, now, small)).toMatchObject({ kind: 'predicted_gap', probability: 0 });
+  });
+});
+
+describe('predicted gaps on a case', () => {
+  // Housing (due 30 days before release) assigned at NOW; the release is months away.
+  const s = stateOf(opened({ needs: [] }));
+  const housing = s.interventions.find((i) => i.area === 'boende')!;
+  const due = Date.parse(housing.dueAt!);
+  const policy: ForecastPolicy = { warnBelow: 0.5, minObservations: 20, priorMedianDays: 14 };
+  /** Earlier housing work at the same social services, done after `days` each. */
+  const history = (days: number) => Array.from({ length: 30 }, (_, k): LeadTimeRecord => {
+    const assignedAt = Date.parse('2026-01-01T00:00:00Z') + k * DAY;
+    return { agencyId: 'sot-1480', area: 'boende', assignedAt, completedAt: assignedAt + days * DAY };
+  });
+
+  it('names the required work that is unlikely to be done in time, with the data it rests on', () => {
+    // Social services took 200 days every time; ten days before the due time there is no chance.
+    const now = due - 10 * DAY;
+    const gaps = predictedGaps(s, history(200), now, policy);
+    expect(gaps).toEqual([{ interventionId: housing.interventionId, agencyId: 'sot-1480', dueAt: housing.dueAt, probability: 0, basis: 'observed', observations: 30 }]);
+  });
+
+  it('says nothing while the work is likely on time, or once it is overdue, or done', () => {
+    const assigned = Date.parse(housing.assignedAt!);
+    expect(predictedGaps(s, history(3), assigned + DAY, policy)).toEqual([]);
+    // The same quick agency, but this task has been open 100 days: slower than all it ever did.
+    expect(predictedGaps(s, history(3), due - 10 * DAY, policy)).toMatchObject([{ probability: 0 }]);
+    expect(predictedGaps(s, history(200), due + DAY, policy)).toEqual([]);
+    const done = apply(s, { type: 'complete_intervention', interventionId: housing.interventionId }, { now: plusDays(NOW, 1), actor: officer('sot-1480'), directory: [] });
+    expect(predictedGaps(done, history(200), due - 10 * DAY, policy)).toEqual([]);
+  });
+
+  it('falls back to the prior without data, and says so', () => {
+    // Exponential prior, median 14 days: 2 days left gives 1 − 0.5^(2/14) ≈ 0.094.
+    const [g] = predictedGaps(s, [], due - 2 * DAY, policy);
+    expect(g).toMatchObject({ basis: 'prior', observations: 0, probability: expect.closeTo(1 - Math.pow(0.5, 2 / 14), 9) });
   });
 });
