@@ -12,7 +12,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['domain/**/*.ts', 'workflows/**/*.ts'],
+    files: ['domain/**/*.ts', 'workflows/**/*.ts', 'simulation/**/*.ts'],
     rules: {
       // The rules run inside Temporal's sandbox and in the browser: no Node, no I/O.
       'no-restricted-imports': ['error', { patterns: ['node:*', 'pg', 'fs', 'path', 'crypto', '../store/*', '../api/*', '../activities/*!(types)'] }],

@@ -33,8 +33,30 @@ function component(raw: string | undefined): number {
   return value;
 }
 
+/**
+ * The rules place the same few policy durations and the same instants on the calendar at every
+ * schedule step, and a simulated year takes hundreds of thousands of steps (issue 19): parsed
+ * once, they cost a lookup. Bounded, so a long-running process does not grow without end.
+ */
+const CACHE_LIMIT = 20_000;
+const durations = new Map<string, Readonly<Duration>>();
+const instants = new Map<string, number>();
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 /** Parses an ISO 8601 duration; throws a RangeError for anything that is not one. */
 export function parseDuration(s: string): Duration {
+  return { ...parsedDuration(s) };
+}
+
+function parsedDuration(s: string): Readonly<Duration> {
+  return durations.get(s) ?? remember(durations, s, parseFresh(s));
+}
+
+function parseFresh(s: string): Duration {
   const m = DURATION_RE.exec(s);
   // `P` and `PT` alone match the pattern but state no amount at all.
   if (!m || s === 'P' || s.endsWith('T')) {
@@ -77,7 +99,7 @@ function exactMs(d: Duration): number {
  * place a duration on the calendar.
  */
 export function durationToMs(s: string | Duration): number {
-  const d = typeof s === 'string' ? parseDuration(s) : s;
+  const d = typeof s === 'string' ? parsedDuration(s) : s;
   return (d.years * 365 + d.months * 30) * DAY_MS + exactMs(d);
 }
 
@@ -108,10 +130,11 @@ export function toEpochMs(isoOrMs: string | number | Date): number {
   let ms: number;
   if (typeof isoOrMs === 'number') ms = isoOrMs;
   else if (isoOrMs instanceof Date) ms = isoOrMs.getTime();
+  else if (instants.has(isoOrMs)) return instants.get(isoOrMs)!;
   else if (isIsoInstant(isoOrMs)) ms = Date.parse(isoOrMs);
   else throw new RangeError(`not an ISO 8601 date or date-time with offset: ${JSON.stringify(isoOrMs)}`);
   if (!Number.isFinite(ms) || Number.isNaN(new Date(ms).getTime())) throw new RangeError('instant out of range');
-  return ms;
+  return typeof isoOrMs === 'string' ? remember(instants, isoOrMs, ms) : ms;
 }
 
 function daysInMonthUtc(year: number, monthIndex: number): number {
@@ -140,7 +163,7 @@ function addMonthsUtc(ms: number, months: number): number {
  * Calendar steps do not always invert (31 Jan + P1M − P1M = 28 Jan); exact steps do.
  */
 export function addDuration(isoOrMs: string | number | Date, duration: string | Duration, sign: 1 | -1 = 1): number {
-  const d = typeof duration === 'string' ? parseDuration(duration) : duration;
+  const d = typeof duration === 'string' ? parsedDuration(duration) : duration;
   const start = toEpochMs(isoOrMs);
   const calendar = addMonthsUtc(start, sign * (d.years * 12 + d.months));
   const result = calendar + sign * exactMs(d);
