@@ -1,22 +1,22 @@
 import { addDuration } from './duration';
-import type { Agency } from './agency';
+import type { Agency } from './schemas/agency';
 import { resolveAgency } from './agency-resolution';
 import { responsibilityProblem } from './access';
 import { authorize } from './authorization';
 import type { CaseState, Intervention } from './case-state';
-import type { Command, CommandContext, CommandOf } from './commands';
+import type { Command, CommandContext, CommandOf } from './schemas/commands';
 import { dueFromRelease, evolve } from './evolve';
-import type { DomainEvent } from './events';
+import type { DomainEvent } from './schemas/events';
 import { currentPeriod, isOpen } from './gaps';
 import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from './open-statuses';
 import { chainedDueBeforeRelease } from './plan-chains';
 import { rulesOf } from './rules';
-import type { PolicyBody } from './policy';
+import type { PolicyBody } from './schemas/policy';
 import { requirementApplies } from './requirement-applies';
 import { reject, type Rejection } from './rejection';
 import { estimateSentence, probationOnRelease, refused, sameSentence } from './sentence';
 import { isAllowedTransition } from './transitions';
-import type { Area, RiskLevel } from './vocabulary';
+import type { Area, RiskLevel } from './schemas/vocabulary';
 
 export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };
 type Draft = Omit<DomainEvent, 'occurredAt' | 'actor'>;

@@ -2,7 +2,7 @@ import { addDuration } from './duration';
 import type { CaseState, GapKind, Intervention } from './case-state';
 import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from './open-statuses';
 import { rulesOf } from './rules';
-import type { Phase } from './vocabulary';
+import type { Phase } from './schemas/vocabulary';
 
 export interface Gap {
   kind: GapKind;

@@ -1,4 +1,4 @@
-import type { FollowUpStatus, InterventionStatus } from './vocabulary';
+import type { FollowUpStatus, InterventionStatus } from './schemas/vocabulary';
 
 // Without zod on purpose: the workflow loads this module (see workflows/legacy-command-schema.ts).
 

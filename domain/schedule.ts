@@ -2,7 +2,7 @@ import { addDuration } from './duration';
 import { SCHEDULE } from './system-actor';
 import { plannedAlerts } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
-import type { DomainEvent } from './events';
+import type { DomainEvent } from './schemas/events';
 import { evolve } from './evolve';
 import { candidateGaps, gapsAt } from './gaps';
 import { rulesOf } from './rules';

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { Agency } from '../domain/agency';
+import type { Agency } from '../domain/schemas/agency';
 import type { ApiTestStack } from '../test/support/api-stack';
 import { startStandaloneApiStack } from '../test/support/standalone-stack';
 import { historyToJson } from '../test/workflow/history-json';

@@ -1,4 +1,4 @@
-import type { Agency, AgencyEntry } from '../domain/agency';
+import type { Agency, AgencyEntry } from '../domain/schemas/agency';
 import type { Queryable } from './event-store';
 
 export async function upsertAgency(db: Queryable, a: AgencyEntry): Promise<AgencyEntry> {

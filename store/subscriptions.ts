@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { agencyIdSchema } from '../domain/vocabulary';
+import { agencyIdSchema } from '../domain/schemas/vocabulary';
 import type { Queryable } from './event-store';
 import { inTransaction } from './transaction';
 

@@ -8,9 +8,10 @@ import {
   addInterventionBodySchema, clientViewBodySchema, consentBodySchema, meetingBodySchema, needsBodySchema,
   noteBodySchema, openCaseFieldsSchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
   responsibilityBodySchema, riskLevelBodySchema, sentenceBodySchema, transferBodySchema, transitionBodySchema,
-} from '../../domain/commands';
-import { birthDateOf, personalIdentityNumberSchema } from '../../domain/personal-identity-number';
-import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
+} from '../../domain/schemas/commands';
+import { birthDateOf } from '../../domain/personal-identity-number';
+import { personalIdentityNumberSchema } from '../../domain/schemas/personal-identity-number';
+import { municipalityCodeSchema, phaseSchema } from '../../domain/schemas/vocabulary';
 import { listAgencies } from '../../store/agencies';
 import { accessLog } from '../../store/audit-log';
 import { birthDatesOf, forgetUnopenedClientIdentity, openCasesOfNumber, saveClientIdentity } from '../../store/client-identities';

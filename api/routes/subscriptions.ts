@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { agencyIdSchema } from '../../domain/vocabulary';
+import { agencyIdSchema } from '../../domain/schemas/vocabulary';
 import {
   agencyExists, deliverySchema, getSubscriptions, listDeliveries, MissingSecret, replaceSubscriptions, subscriptionsBodySchema,
   subscriptionsSchema,

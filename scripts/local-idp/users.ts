@@ -1,4 +1,4 @@
-import type { Role } from '../../domain/vocabulary';
+import type { Role } from '../../domain/schemas/vocabulary';
 
 /**
  * The local identity provider's people: invented, one or more per role, at the agencies of the

@@ -1,5 +1,5 @@
 import type { CaseState } from '../../domain/case-state';
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { evolve } from '../../domain/evolve';
 import { addDays, figuresPeriod, swedishDay, type FiguresPeriod } from '../../domain/figures-period';
 import { gapsAt } from '../../domain/gaps';

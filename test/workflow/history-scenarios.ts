@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
-import type { Command } from '../../domain/commands';
-import type { Person } from '../../domain/actor';
+import type { Command } from '../../domain/schemas/commands';
+import type { Person } from '../../domain/schemas/actor';
 import { agenciesNeeded } from '../../domain/agencies-needed';
 import type { CaseState } from '../../domain/case-state';
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import type { CommandOutcome } from '../../api/case-after-command';
 import { caseWorkflowId, type CommandRequest } from '../../workflows/messages';
 import { eventually } from '../support/eventually';

@@ -1,5 +1,5 @@
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { readStream } from '../../store/event-store';
 import { REJECTED, caseWorkflowId, commandUpdate } from '../../workflows/messages';
 import { CommandRejected } from '../../api/journey-client';

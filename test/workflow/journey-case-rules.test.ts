@@ -1,5 +1,5 @@
-import type { Command } from '../../domain/commands';
-import type { Person } from '../../domain/actor';
+import type { Command } from '../../domain/schemas/commands';
+import type { Person } from '../../domain/schemas/actor';
 import { caseWorkflowId } from '../../workflows/messages';
 import { eventually } from '../support/eventually';
 import { coordinator, fastPolicy, inSeconds, openCommand, request, social, supervisorOf } from '../support/fixtures';

@@ -1,5 +1,5 @@
 import type { History } from '@temporalio/common/lib/proto-utils';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { caseWorkflowId } from '../../workflows/messages';
 import { coordinator, inSeconds, openCommand, request } from '../support/fixtures';
 import { startTestStack, type TestStack } from '../support/stack';

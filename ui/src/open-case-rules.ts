@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Person } from '../../domain/actor';
-import type { Agency } from '../../domain/agency';
-import { openCaseFieldsSchema } from '../../domain/commands';
+import type { Person } from '../../domain/schemas/actor';
+import type { Agency } from '../../domain/schemas/agency';
+import { openCaseFieldsSchema } from '../../domain/schemas/commands';
 import { decide } from '../../domain/decide';
-import { personalIdentityNumberSchema } from '../../domain/personal-identity-number';
-import type { PinnedPolicy } from '../../domain/policy';
-import { municipalityCodeSchema } from '../../domain/vocabulary';
+import { personalIdentityNumberSchema } from '../../domain/schemas/personal-identity-number';
+import type { PinnedPolicy } from '../../domain/schemas/policy';
+import { municipalityCodeSchema } from '../../domain/schemas/vocabulary';
 import { swedishMessage } from './messages';
 
 /**

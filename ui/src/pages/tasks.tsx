@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { noteBodySchema, reasonBodySchema } from '../../../domain/commands';
+import { noteBodySchema, reasonBodySchema } from '../../../domain/schemas/commands';
 import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from '../../../domain/open-statuses';
 import { api } from '../api';
 import { useApp } from '../app-context';
