@@ -5,7 +5,7 @@ import { testDevSecret } from '../support/dev-secret';
 import { dataConverterFor } from '../../config/payload-codec';
 import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
-import { pgIdempotencyStore } from '../../api/pg-idempotency-store';
+import { pgIdempotencyStore } from '../../store/idempotency';
 import type { LogDestination } from '../../api/request-log';
 import { registerDomainRoutes } from '../../api/routes';
 import { buildServer } from '../../api/server';
