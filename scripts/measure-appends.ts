@@ -1,5 +1,5 @@
 import { measureAppends } from '../bench/appends';
-import { startStandaloneStack } from '../test/support/standalone-stack';
+import { startStandaloneStack } from '../dev/standalone-stack';
 import { runMain } from './run-main';
 
 /**

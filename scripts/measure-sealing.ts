@@ -5,7 +5,7 @@ import type { DomainEvent } from '../domain/schemas/events';
 import { CaseKeys } from '../store/case-keys';
 import { appendToStream } from '../store/event-store';
 import { SEALED_V1, sealData } from '../store/sealed-events';
-import { startStandaloneStack } from '../test/support/standalone-stack';
+import { startStandaloneStack } from '../dev/standalone-stack';
 import { runMain } from './run-main';
 
 /**

@@ -1,7 +1,7 @@
 import { addDuration } from '../../domain/duration';
 import { estimateConditionalRelease } from '../../domain/schemas/release-estimate';
 import { DEFAULT_RELEASE_RULES, probationAfterRelease } from '../../domain/release-arithmetic';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, caseBody, inDays, openCase, settle, tableCounts, tokensFor, type Call, type Tokens } from './support';
 
 /*

@@ -4,7 +4,7 @@ import { evolve } from '../../domain/evolve';
 import { addDays, figuresPeriod, swedishDay, type FiguresPeriod } from '../../domain/figures-period';
 import { gapsAt } from '../../domain/gaps';
 import { metricsSummary, type MetricsSummary } from '../../store/metrics-summary';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 import { generateLog } from '../support/generate-log';
 
 /*

@@ -13,7 +13,7 @@ import { dueActions } from '../../domain/schedule';
 import type { Area, Phase } from '../../domain/schemas/vocabulary';
 import { appendToStream, type NewEvent } from '../../store/event-store';
 import { projectEvents } from '../../store/projections';
-import { coordinator, directory as fixtureDirectory, supervisorOf } from './fixtures';
+import { coordinator, directory as fixtureDirectory, supervisorOf } from '../../dev/fixtures';
 
 /**
  * A realistic event log, written the way production writes it: every event comes out of the

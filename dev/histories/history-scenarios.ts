@@ -6,15 +6,14 @@ import type { CaseState } from '../../domain/case-state';
 import { defaultPolicyBody } from '../../domain/schemas/policy';
 import type { CommandOutcome } from '../../api/case-after-command';
 import { caseWorkflowId, type CommandRequest } from '../../workflows/messages';
-import { eventually } from '../support/eventually';
-import { coordinator, directory, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
-import { appendWaiting, holdAppends } from '../support/hold-appends';
+import { eventually, sleepUntil } from '../eventually';
+import { coordinator, directory, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../fixtures';
+import { appendWaiting, holdAppends } from '../hold-appends';
 import { decide } from '../../domain/decide';
 import { appendToStream } from '../../store/event-store';
 import { projectEvents } from '../../store/projections';
 import { commandUpdate, stateQuery } from '../../workflows/messages';
-import { sleepUntil } from './event-log';
-import type { TestStack } from '../support/stack';
+import type { TestStack } from '../stack';
 
 /**
  * Representative cases, played against a real stack, whose Temporal histories are kept as
