@@ -47,7 +47,9 @@ export async function projectionLagPhase(ctx: BenchContext): Promise<ProjectionL
     const res = await fetch(`${stack.api.url}/v1/cases/${caseId}/interventions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${coordinator}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: JSON.stringify({ area: 'annat', title, agencyId: PROBE_AGENCY.agencyId, requiredBeforeRelease: false, dueAt: isoIn(365 * DAY + k * 60_000) }),
+      // Each new task falls due before the ones already there, so it leads the inbox's first page
+      // (pages of PAGE_LIMIT_DEFAULT by deadline) however many came before it.
+      body: JSON.stringify({ area: 'annat', title, agencyId: PROBE_AGENCY.agencyId, requiredBeforeRelease: false, dueAt: isoIn(365 * DAY - k * 60_000) }),
     });
     const view = (await res.json()) as { interventions?: { interventionId: string; title: string }[] };
     const accepted = performance.now();
