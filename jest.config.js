@@ -8,8 +8,8 @@ module.exports = {
   // Also where npm nests them (light-my-request keeps its own cookie 2 beside our cookie 1).
   transformIgnorePatterns: ['^(?!.*/node_modules/(jose|content-disposition|cookie)/).*/node_modules/'],
   testSequencer: '<rootDir>/test/support/sequencer.js',
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  globalSetup: '<rootDir>/dev/global-setup.ts',
+  globalTeardown: '<rootDir>/dev/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
   collectCoverageFrom: ['domain/**/*.ts'],

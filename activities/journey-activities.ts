@@ -1,7 +1,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { isPerson } from '../domain/actor';
-import { EVENT_SCHEMA_VERSION } from '../domain/events';
+import { EVENT_SCHEMA_VERSION } from '../domain/schemas/events';
 import { CaseErasedError, type CaseKeys } from '../store/case-keys';
 import { ConcurrencyConflict, appendToStream, readStream } from '../store/event-store';
 import { projectEvents, toDomainEvent } from '../store/projections';

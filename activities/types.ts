@@ -1,5 +1,5 @@
-import type { Actor } from '../domain/actor';
-import type { DomainEvent } from '../domain/events';
+import type { Actor } from '../domain/schemas/actor';
+import type { DomainEvent } from '../domain/schemas/events';
 
 export interface AppendRequest {
   caseId: string;

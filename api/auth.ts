@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { checkDevAuth } from '../config/dev-auth';
 import { ConfigError, type Env } from '../config/env';
 import { jwksSettingProblems } from '../config/jwks-rules';
-import { roleSchema, type Role } from '../domain/vocabulary';
+import { roleSchema, type Role } from '../domain/schemas/vocabulary';
 import { idTokenMarker, jwksVerifyOptions } from './access-token-rules';
 import { claimNamesOf, principalFields, type ClaimNames } from './token-claims';
 import { problems, ProblemError } from './problem';
@@ -17,7 +17,7 @@ import { problems, ProblemError } from './problem';
  * (config/dev-auth.ts).
  */
 
-/** The signed-in caller. Structurally the domain's `Person` (domain/actor.ts). */
+/** The signed-in caller. Structurally the domain's `Person` (domain/schemas/actor.ts). */
 export interface Principal {
   sub: string;
   role: Role;

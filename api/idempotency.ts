@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { IdempotencyRecord, IdempotencyStore } from '../store/idempotency';
 import { ProblemError, problems, safeErrorForLog } from './problem';
 
 /**
@@ -12,19 +13,6 @@ import { ProblemError, problems, safeErrorForLog } from './problem';
  * authorisation); the response is stored in `onSend`, before it leaves, so a retry that follows
  * a received response always finds it.
  */
-
-export interface IdempotencyRecord {
-  requestHash: string;
-  status: number;
-  response: unknown;
-}
-
-/** Implemented over PostgreSQL in store/idempotency.ts; {@link createMemoryIdempotencyStore} for tests. */
-export interface IdempotencyStore {
-  find(key: string, userId: string): Promise<IdempotencyRecord | null>;
-  /** `caseId`: the case the response is about, so that erasing the client deletes the row. */
-  save(key: string, userId: string, requestHash: string, status: number, response: unknown, caseId?: string): Promise<void>;
-}
 
 /**
  * What of a response is kept to answer a retry, and how the answer is made again from it: the
@@ -39,29 +27,6 @@ export interface ResponseStorage {
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-/** A process-local store (bounded, oldest first out): tests, and a fallback when none is given. */
-export function createMemoryIdempotencyStore(maxEntries = 10_000): IdempotencyStore & { size(): number } {
-  const records = new Map<string, IdempotencyRecord>();
-  const id = (key: string, userId: string) => JSON.stringify([userId, key]);
-  return {
-    async find(key, userId) {
-      const r = records.get(id(key, userId));
-      return r ? structuredClone(r) : null;
-    },
-    async save(key, userId, requestHash, status, response) {
-      const k = id(key, userId);
-      if (records.has(k)) return; // first response wins
-      records.set(k, structuredClone({ requestHash, status, response }));
-      while (records.size > maxEntries) {
-        const oldest = records.keys().next().value;
-        if (oldest === undefined) break;
-        records.delete(oldest);
-      }
-    },
-    size: () => records.size,
-  };
-}
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);

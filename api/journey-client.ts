@@ -4,7 +4,7 @@ import {
 } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { CaseState } from '../domain/case-state';
-import { commandSchema } from '../domain/commands';
+import { commandSchema } from '../domain/schemas/commands';
 import { reject, type Rejection } from '../domain/rejection';
 import {
   REJECTED, STORE_UNAVAILABLE, caseWorkflowId, commandUpdate, stateQuery, type CommandRequest, type CommandResult,

@@ -9,7 +9,7 @@ import { ensureDefaultPolicy } from '../store/policies';
 import { orUnavailable } from './case-service';
 import { readCaseFrom } from './case-after-command';
 import { JourneyClient } from './journey-client';
-import { pgIdempotencyStore } from './pg-idempotency-store';
+import { pgIdempotencyStore } from '../store/idempotency';
 import { isProblemError, safeErrorForLog } from './problem';
 import { registerDomainRoutes } from './routes';
 import { buildServer, type ApiApp } from './server';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterCursorSql, LOG_START, type LogCursor } from '../store/log-order';
-import type { Command } from '../domain/commands';
-import { policyBodySchema } from '../domain/policy';
+import type { Command } from '../domain/schemas/commands';
+import { policyBodySchema } from '../domain/schemas/policy';
 import { caseWorkflowId } from '../workflows/messages';
 import { commandRequest, DAY, retried, type BenchContext } from './context';
 import { startProfile } from './profile';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import type { Person } from '../domain/actor';
-import type { Command } from '../domain/commands';
+import type { Person } from '../domain/schemas/actor';
+import type { Command } from '../domain/schemas/commands';
 import type { CommandRequest } from '../workflows/messages';
 import type { PhaseProfile, ProfileTargets } from './profile';
 import { benchDirectory } from './directory';

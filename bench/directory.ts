@@ -1,4 +1,4 @@
-import { directory } from '../test/support/fixtures';
+import { directory } from '../dev/fixtures';
 
 /*
  * The bench's agencies: apart from bench/stack.ts, so that the seeding (bench/seed.ts) can be

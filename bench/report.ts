@@ -4,6 +4,7 @@ import type { FiguresResult } from './figures';
 import type { LifecycleResult } from './lifecycle';
 import type { ProjectionLagResult } from './projection-lag';
 import type { RebuildResult } from './rebuild';
+import type { AppendsResult } from './appends';
 import type { BenchProfile } from './temporal-backend';
 import type { WorkerMemoryResult } from './worker-memory';
 
@@ -15,6 +16,7 @@ export interface BenchResults {
   workerMemory: WorkerMemoryResult | null;
   figures: FiguresResult | null;
   rebuild: RebuildResult | null;
+  appends: AppendsResult | null;
 }
 
 export interface BenchReport {
@@ -90,6 +92,11 @@ function resultRows(r: BenchResults): Row[] {
     add('', `summary calls (n=${g.summaryCalls.n}) p50 · p99 · 503s`, `${f(g.summaryCalls.p50Ms, 1)} · ${f(g.summaryCalls.p99Ms, 1)} ms · ${g.summaryCalls.unavailable}`);
   }
   if (r.rebuild) add('rebuild', 'events · events/s', `${r.rebuild.events.toLocaleString('en')} · ${f(r.rebuild.eventsPerSecond, 0)}/s`);
+  if (r.appends) {
+    const a = r.appends;
+    add('appends', `appends/s, 1 · ${a.writers} writers · ratio`, `${f(a.now.single, 0)} · ${f(a.now.concurrent, 0)} · ×${f(a.now.speedup)}`, `appends ${a.writers} writers ÷ 1`);
+    add('', 'the same with the global lock (baseline)', `${f(a.globalLock.single, 0)} · ${f(a.globalLock.concurrent, 0)} · ×${f(a.globalLock.speedup)}`);
+  }
   return rows;
 }
 

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { alertLatenessPhase } from './alert-lateness';
+import { appendsPhase } from './appends';
 import { apiLatencyPhase } from './api-latency';
 import type { BenchContext } from './context';
 import { figuresPhase } from './figures';
@@ -16,7 +17,7 @@ import { workerMemoryPhase } from './worker-memory';
 
 /** One profile's run: its own stack, the phases in order, the stack stopped again. */
 
-export const PHASES = ['lifecycle', 'alertLateness', 'apiLatency', 'projectionLag', 'workerMemory', 'figures', 'rebuild'] as const;
+export const PHASES = ['lifecycle', 'alertLateness', 'apiLatency', 'projectionLag', 'workerMemory', 'figures', 'rebuild', 'appends'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /**
@@ -48,7 +49,7 @@ export async function runProfile(profile: BenchProfile, opts: { quick: boolean; 
   const runs = (p: Phase) => only === null || only.has(p);
   const started = Date.now();
   const loadAvgStart = os.loadavg().map((x) => round(x, 2));
-  const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, figures: null, rebuild: null };
+  const results: BenchResults = { lifecycle: null, alertLateness: null, apiLatency: null, projectionLag: null, workerMemory: null, figures: null, rebuild: null, appends: null };
   const run: ProfileRun = {
     profile, started, seconds: 0, loadAvg: { start: loadAvgStart, end: [] }, results,
     phaseNotes: {}, details: {}, cpuProfiles: {}, phaseSeconds: {}, failures: {},
@@ -131,6 +132,7 @@ export async function runProfile(profile: BenchProfile, opts: { quick: boolean; 
       baselineWorkers = [];
       results.rebuild = await timed('rebuild', () => rebuildPhase(ctx));
     }
+    if (runs('appends')) results.appends = await timed('appends', () => appendsPhase(ctx));
     say(`stopping the ${profile} stack…`);
     await s.close();
   } catch (err) {

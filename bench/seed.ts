@@ -1,11 +1,11 @@
 import type { Pool } from 'pg';
 import { isPerson } from '../domain/actor';
 import type { CaseState } from '../domain/case-state';
-import type { Command } from '../domain/commands';
+import type { Command } from '../domain/schemas/commands';
 import { decide } from '../domain/decide';
-import { EVENT_SCHEMA_VERSION, type DomainEvent } from '../domain/events';
+import { EVENT_SCHEMA_VERSION, type DomainEvent } from '../domain/schemas/events';
 import { evolve } from '../domain/evolve';
-import { policyBodySchema } from '../domain/policy';
+import { policyBodySchema } from '../domain/schemas/policy';
 import { dueActions } from '../domain/schedule';
 import { appendToStream, type NewEvent } from '../store/event-store';
 import { projectEvents } from '../store/projections';

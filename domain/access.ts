@@ -1,4 +1,4 @@
-import type { Person } from './actor';
+import type { Person } from './schemas/actor';
 import type { CaseState } from './case-state';
 
 /**

@@ -1,8 +1,8 @@
-import type { Person } from './actor';
-import type { Agency } from './agency';
+import type { Person } from './schemas/actor';
+import type { Agency } from './schemas/agency';
 import type { CaseState } from './case-state';
-import type { Command } from './commands';
-import type { AgencyType } from './vocabulary';
+import type { Command } from './schemas/commands';
+import type { AgencyType } from './schemas/vocabulary';
 
 /** Agencies of these types that serve this municipality, locally or nation-wide (`*`). */
 interface Resolvable {

@@ -1,5 +1,5 @@
-import type { Agency } from './agency';
-import type { AgencyType } from './vocabulary';
+import type { Agency } from './schemas/agency';
+import type { AgencyType } from './schemas/vocabulary';
 
 // Without zod on purpose: the workflow loads this module (see workflows/legacy-command-schema.ts).
 

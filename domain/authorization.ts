@@ -1,7 +1,7 @@
 import { canSeeCase, relationOf } from './access';
-import type { Person } from './actor';
+import type { Person } from './schemas/actor';
 import type { CaseState } from './case-state';
-import type { Command } from './commands';
+import type { Command } from './schemas/commands';
 import { reject, type Rejection } from './rejection';
 
 /** Commands that only plan the case; coordinators own planning. */

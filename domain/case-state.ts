@@ -1,5 +1,5 @@
-import type { PinnedPolicy } from './policy';
-import type { Area, FollowUpStatus, InterventionStatus, Measure, Phase, RiskLevel } from './vocabulary';
+import type { PinnedPolicy } from './schemas/policy';
+import type { Area, FollowUpStatus, InterventionStatus, Measure, Phase, RiskLevel } from './schemas/vocabulary';
 
 export interface Intervention {
   interventionId: string;

@@ -1,7 +1,8 @@
-import type { Person } from './actor';
+import type { Person } from './schemas/actor';
 import type { CaseState } from './case-state';
 import { chainOutlook } from './chain-outlook';
 import { gapsAt } from './gaps';
+import { OPEN_INTERVENTION_STATUSES } from './open-statuses';
 
 /**
  * The contract's CaseView, minus the client's identity (added at the edge from the identity
@@ -49,7 +50,7 @@ export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role'
       status: i.status,
       requiredBeforeRelease: i.requiredBeforeRelease,
       dueAt: i.dueAt,
-      overdue: overdue(i.dueAt, i.status === 'planned' || i.status === 'accepted' || i.status === 'unassigned'),
+      overdue: overdue(i.dueAt, OPEN_INTERVENTION_STATUSES.includes(i.status)),
       ...(i.completedAt ? { completedAt: i.completedAt } : {}),
       ...(i.reason ? { reason: i.reason } : {}),
       ...(i.note ? { note: i.note } : {}),

@@ -1,21 +1,22 @@
 import { addDuration } from './duration';
-import type { Agency } from './agency';
+import type { Agency } from './schemas/agency';
 import { resolveAgency } from './agency-resolution';
 import { responsibilityProblem } from './access';
 import { authorize } from './authorization';
 import type { CaseState, Intervention } from './case-state';
-import type { Command, CommandContext, CommandOf } from './commands';
+import type { Command, CommandContext, CommandOf } from './schemas/commands';
 import { dueFromRelease, evolve } from './evolve';
-import type { DomainEvent } from './events';
+import type { DomainEvent } from './schemas/events';
 import { currentPeriod, isOpen } from './gaps';
+import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from './open-statuses';
 import { chainedDueBeforeRelease } from './plan-chains';
 import { rulesOf } from './rules';
-import type { PolicyBody } from './policy';
+import type { PolicyBody } from './schemas/policy';
 import { requirementApplies } from './requirement-applies';
 import { reject, type Rejection } from './rejection';
 import { estimateSentence, probationOnRelease, refused, sameSentence } from './sentence';
 import { isAllowedTransition } from './transitions';
-import type { Area, RiskLevel } from './vocabulary';
+import type { Area, RiskLevel } from './schemas/vocabulary';
 
 export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; rejection: Rejection };
 type Draft = Omit<DomainEvent, 'occurredAt' | 'actor'>;
@@ -71,18 +72,18 @@ function decideDrafts(state: CaseState | undefined, command: Command, ctx: Comma
         { type: 'InterventionCompleted', data: { interventionId: command.interventionId, ...(command.note ? { note: command.note } : {}) } },
       ]);
     case 'decline_intervention':
-      return onIntervention(state, command.interventionId, ['unassigned', 'planned', 'accepted'], () => [
+      return onIntervention(state, command.interventionId, OPEN_INTERVENTION_STATUSES, () => [
         { type: 'InterventionDeclined', data: { interventionId: command.interventionId, reason: command.reason } },
       ]);
     case 'waive_intervention':
-      return onIntervention(state, command.interventionId, ['unassigned', 'planned', 'accepted'], () => [
+      return onIntervention(state, command.interventionId, OPEN_INTERVENTION_STATUSES, () => [
         { type: 'InterventionWaived', data: { interventionId: command.interventionId, reason: command.reason } },
       ]);
     case 'reassign_intervention': return reassign(state, command, ctx);
     case 'complete_follow_up': {
       const f = state.followUps.find((x) => x.followUpId === command.followUpId);
       if (!f) return reject('not_found', 'no such follow-up');
-      if (f.status !== 'open' && f.status !== 'missed') return reject('conflict', `the follow-up is already ${f.status}`);
+      if (!OPEN_FOLLOW_UP_STATUSES.includes(f.status)) return reject('conflict', `the follow-up is already ${f.status}`);
       return [{ type: 'FollowUpCompleted', data: { followUpId: f.followUpId, ...(command.note ? { note: command.note } : {}) } }];
     }
     case 'record_meeting': {
@@ -220,7 +221,7 @@ function changePhase(s: CaseState, c: CommandOf<'change_phase'>, ctx: CommandCon
   }
   if (c.to === 'avslutad' || c.to === 'hakte') {
     for (const f of s.followUps) {
-      if (f.status === 'open' || f.status === 'missed') {
+      if (OPEN_FOLLOW_UP_STATUSES.includes(f.status)) {
         drafts.push({ type: 'FollowUpCancelled', data: { followUpId: f.followUpId, reason: c.to === 'hakte' ? 'new_remand' : 'case_closed' } });
       }
     }
@@ -308,7 +309,7 @@ function setConsent(s: CaseState, c: CommandOf<'set_consent'>, ctx: CommandConte
     }
   }
   for (const f of s.followUps) {
-    if ((f.status === 'open' || f.status === 'missed') && f.agencyId && withdrawn.has(f.agencyId)) {
+    if (OPEN_FOLLOW_UP_STATUSES.includes(f.status) && f.agencyId && withdrawn.has(f.agencyId)) {
       drafts.push({ type: 'FollowUpCancelled', data: { followUpId: f.followUpId, reason: 'consent_withdrawn' } });
     }
   }
@@ -396,7 +397,7 @@ function addIntervention(s: CaseState, c: CommandOf<'add_intervention'>, ctx: Co
 }
 
 function reassign(s: CaseState, c: CommandOf<'reassign_intervention'>, ctx: CommandContext): Result {
-  return onIntervention(s, c.interventionId, ['unassigned', 'planned', 'accepted'], (i) => {
+  return onIntervention(s, c.interventionId, OPEN_INTERVENTION_STATUSES, (i) => {
     if (i.agencyId === c.agencyId) return [];
     const bad = checkAssignable(s, c.agencyId, ctx, 'agencyId');
     if (bad) return bad;
@@ -407,7 +408,7 @@ function reassign(s: CaseState, c: CommandOf<'reassign_intervention'>, ctx: Comm
 function onIntervention(
   s: CaseState,
   id: string,
-  from: Intervention['status'][],
+  from: readonly Intervention['status'][],
   then: (i: Intervention) => Result,
 ): Result {
   const i = s.interventions.find((x) => x.interventionId === id);

@@ -1,6 +1,6 @@
 import { addDuration, isoAt } from './duration';
 import type { CaseState, Intervention } from './case-state';
-import type { DomainEvent } from './events';
+import type { DomainEvent } from './schemas/events';
 import { rulesOf } from './rules';
 import { forgetSentence } from './sentence';
 

@@ -1,7 +1,7 @@
 import { DAY_MS } from './duration';
 import { leadTimeKey, observationsAt, type LeadTimeRecord } from './lead-times';
 import { conditionalCompletion, kaplanMeier, quantile, type SurvivalCurve } from './survival';
-import type { Area } from './vocabulary';
+import type { Area } from './schemas/vocabulary';
 
 // Without zod on purpose: forecasts run beside the rules, wherever they run (see workflows/legacy-command-schema.ts).
 

@@ -1,4 +1,4 @@
-import type { EventData, EventType } from './events';
+import type { EventData, EventType } from './schemas/events';
 
 /**
  * What people type into a case, per event type: notes, reasons, titles, the client's own view,

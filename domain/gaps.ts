@@ -1,8 +1,8 @@
 import { addDuration, instantOf, isoAt } from './duration';
 import type { CaseState, GapKind, Intervention } from './case-state';
-import { OPEN_INTERVENTION_STATUSES } from './open-statuses';
+import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from './open-statuses';
 import { rulesOf } from './rules';
-import type { Phase } from './vocabulary';
+import type { Phase } from './schemas/vocabulary';
 
 export interface Gap {
   kind: GapKind;
@@ -84,7 +84,7 @@ export function candidateGaps(s: CaseState): Gap[] {
     if (lastPlanned) gaps.push({ kind: 'plan_review_overdue', since: isoAt(addDuration(lastPlanned, m.planReviewEvery)) });
   }
   for (const f of s.followUps) {
-    if (f.status === 'open' || f.status === 'missed') gaps.push({ kind: 'follow_up_missed', followUpId: f.followUpId, since: f.dueAt });
+    if (OPEN_FOLLOW_UP_STATUSES.includes(f.status)) gaps.push({ kind: 'follow_up_missed', followUpId: f.followUpId, since: f.dueAt });
   }
   return gaps;
 }

@@ -1,7 +1,7 @@
 import type { CaseState } from './case-state';
 import { DAY_MS } from './duration';
 import type { Observation } from './survival';
-import type { Area } from './vocabulary';
+import type { Area } from './schemas/vocabulary';
 
 // Without zod on purpose: forecasts run beside the rules, wherever they run (see workflows/legacy-command-schema.ts).
 

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Swedish personal identity number (personnummer) and coordination number (samordningsnummer),
  * always in the 12-digit form YYYYMMDDNNNC. The 10-digit form is refused because its century is
@@ -9,7 +7,7 @@ import { z } from 'zod';
  * more of it than the birth date.
  */
 
-/** Always 12 digits, no hyphen, once it has passed `personalIdentityNumberSchema`. */
+/** Always 12 digits, no hyphen, once it has passed `personalIdentityNumberSchema` (schemas/personal-identity-number.ts). */
 export type PersonalIdentityNumber = string;
 
 // The hyphen is only allowed where Skatteverket prints it, before the last four digits.
@@ -42,9 +40,9 @@ export function luhnCheckDigit(nineDigits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-type Problem = 'format' | 'date' | 'checksum';
+export type PersonalIdentityNumberProblem = 'format' | 'date' | 'checksum';
 
-function check(s: string): { digits: string } | { problem: Problem } {
+export function checkPersonalIdentityNumber(s: string): { digits: string } | { problem: PersonalIdentityNumberProblem } {
   const m = SHAPE_RE.exec(s);
   if (!m) return { problem: 'format' };
   const digits = `${m[1]}${m[2]}`;
@@ -53,26 +51,8 @@ function check(s: string): { digits: string } | { problem: Problem } {
   return { digits };
 }
 
-// Fixed texts: they describe what is wrong without echoing the input.
-const MESSAGES: Record<Problem, string> = {
-  format: 'personal identity number must be 12 digits (YYYYMMDDNNNC), optionally with a hyphen before the last four',
-  date: 'personal identity number does not contain a valid date of birth',
-  checksum: 'personal identity number has an invalid check digit',
-};
-
-export const personalIdentityNumberSchema = z
-  .string({ error: MESSAGES.format })
-  .transform((s, ctx): PersonalIdentityNumber => {
-    const result = check(s);
-    if ('problem' in result) {
-      ctx.addIssue({ code: 'custom', message: MESSAGES[result.problem] });
-      return z.NEVER;
-    }
-    return result.digits;
-  });
-
 export function isValidPersonalIdentityNumber(s: unknown): boolean {
-  return typeof s === 'string' && 'digits' in check(s);
+  return typeof s === 'string' && 'digits' in checkPersonalIdentityNumber(s);
 }
 
 /** `19850101-****`: enough for a person to recognise whom a log line or list is about. */

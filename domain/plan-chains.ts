@@ -1,5 +1,5 @@
 import { durationToMs, sumDurations } from './duration';
-import type { Area } from './vocabulary';
+import type { Area } from './schemas/vocabulary';
 
 /*
  * Interventions that can only start when others are done (Brå: *i vilken ordning insatserna bör

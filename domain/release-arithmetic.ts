@@ -1,7 +1,7 @@
 import { addDuration, DAY_MS, toEpochMs } from './duration';
 
 /*
- * The arithmetic of release-estimate.ts without zod, for `decide`: it runs in the case's
+ * The arithmetic of schemas/release-estimate.ts without zod, for `decide`: it runs in the case's
  * workflow, which must not load zod (workflows/legacy-command-schema.ts says why). Inputs here
  * are already valid: the edge parsed the command, and the pinned policy was parsed on publishing.
  */
@@ -33,7 +33,7 @@ export type ReleaseEstimate =
     }
   | { kind: 'no_regime'; judgmentFinalDate: string };
 
-/** The rules a policy without `releaseRules` of its own gets (policy.ts fills them in). */
+/** The rules a policy without `releaseRules` of its own gets (schemas/policy.ts fills them in). */
 export const DEFAULT_RELEASE_RULES: Regime[] = [
   {
     judgmentFinalBefore: '2026-01-01',

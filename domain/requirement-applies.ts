@@ -1,5 +1,5 @@
-import type { Requirement } from './policy';
-import type { Area, RiskLevel } from './vocabulary';
+import type { Requirement } from './schemas/policy';
+import type { Area, RiskLevel } from './schemas/vocabulary';
 
 // Without zod on purpose: the workflow loads this module (see workflows/legacy-command-schema.ts).
 

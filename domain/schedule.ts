@@ -2,7 +2,7 @@ import { addDuration, instantOf, isoAt } from './duration';
 import { SCHEDULE } from './system-actor';
 import { alertKey, alertTargets, describe } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
-import type { DomainEvent } from './events';
+import type { DomainEvent } from './schemas/events';
 import { evolve } from './evolve';
 import { candidateGaps, type Gap } from './gaps';
 import { rulesOf } from './rules';

@@ -1,5 +1,5 @@
 import type { CaseState, Sentence, SentenceEstimate } from './case-state';
-import type { PolicyBody } from './policy';
+import type { PolicyBody } from './schemas/policy';
 import { DEFAULT_RELEASE_RULES, estimateRelease, probationAfterRelease, type Regime, type SentenceFacts } from './release-arithmetic';
 import { reject, type Rejection } from './rejection';
 
@@ -12,7 +12,7 @@ import { reject, type Rejection } from './rejection';
 // Same bound as instantSchema: a date the database and JavaScript can both hold.
 const LATEST_INSTANT = Date.UTC(2200, 0, 1);
 
-/** Policies pinned before release rules existed get the defaults, as policy.ts would have given them. */
+/** Policies pinned before release rules existed get the defaults, as schemas/policy.ts would have given them. */
 const rulesOf = (policy: Pick<PolicyBody, 'releaseRules'>): readonly Regime[] => policy.releaseRules ?? DEFAULT_RELEASE_RULES;
 
 const facts = (s: Sentence): SentenceFacts => ({ sentenceStart: s.startsAt, sentenceLength: s.length, judgmentFinalAt: s.judgmentAt });

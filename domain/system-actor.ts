@@ -1,4 +1,4 @@
-import type { Actor } from './actor';
+import type { Actor } from './schemas/actor';
 
 /** The case's own schedule as the actor of what it decides (a zod-free module: the workflow loads it). */
 export const SCHEDULE: Actor = { system: 'schedule' };

@@ -1,4 +1,4 @@
-import type { Phase } from './vocabulary';
+import type { Phase } from './schemas/vocabulary';
 
 /** DOMAIN.md's path. Any phase may also close (`avslutad`) with a reason. */
 const ALLOWED: Record<Phase, readonly Phase[]> = {

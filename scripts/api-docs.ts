@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { readCaseFrom } from '../api/case-after-command';
 import { JourneyClient } from '../api/journey-client';
-import { createMemoryIdempotencyStore } from '../api/idempotency';
+import { createMemoryIdempotencyStore } from '../store/idempotency';
 import { registerDomainRoutes } from '../api/routes';
 import { buildServer } from '../api/server';
 import { newDevSecret } from '../config/dev-auth';

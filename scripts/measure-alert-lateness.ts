@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { caseWorkflowId } from '../workflows/messages';
-import { fastPolicy, openCommand, request } from '../test/support/fixtures';
-import { startStandaloneStack } from '../test/support/standalone-stack';
-import type { TestStack } from '../test/support/stack';
-import { fullCase } from '../test/workflow/history-scenarios';
+import { fastPolicy, openCommand, request } from '../dev/fixtures';
+import { startStandaloneStack } from '../dev/standalone-stack';
+import type { TestStack } from '../dev/stack';
+import { fullCase } from '../dev/histories/history-scenarios';
 import { runMain } from './run-main';
 
 /**

@@ -1,9 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import type { Agency } from '../domain/agency';
-import type { ApiTestStack } from '../test/support/api-stack';
-import { startStandaloneApiStack } from '../test/support/standalone-stack';
-import { historyToJson } from '../test/workflow/history-json';
+import type { Agency } from '../domain/schemas/agency';
+import type { ApiTestStack } from '../dev/api-stack';
+import { startStandaloneApiStack } from '../dev/standalone-stack';
+import { historyToJson } from '../dev/histories/history-json';
 import { caseWorkflowId, stateQuery } from '../workflows/messages';
 import { runMain } from './run-main';
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { newKeyRing } from '../config/key-ring';
-import type { DomainEvent } from '../domain/events';
+import type { DomainEvent } from '../domain/schemas/events';
 import { CaseKeys } from '../store/case-keys';
 import { appendToStream } from '../store/event-store';
 import { SEALED_V1, sealData } from '../store/sealed-events';
-import { startStandaloneStack } from '../test/support/standalone-stack';
+import { startStandaloneStack } from '../dev/standalone-stack';
 import { runMain } from './run-main';
 
 /**

@@ -2,15 +2,15 @@ import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import { startStandaloneStack } from '../test/support/standalone-stack';
-import { FIXTURE_PAYLOAD_KEYS } from '../test/workflow/fixture-payload-keys';
-import { historyToJson } from '../test/workflow/history-json';
-import { scenarios } from '../test/workflow/history-scenarios';
+import { startStandaloneStack } from '../dev/standalone-stack';
+import { FIXTURE_PAYLOAD_KEYS } from '../dev/histories/fixture-payload-keys';
+import { historyToJson } from '../dev/histories/history-json';
+import { scenarios } from '../dev/histories/history-scenarios';
 import { runMain } from './run-main';
 import { newKeyRing } from '../config/key-ring';
 
 /**
- * Records the Temporal histories of the representative cases in test/workflow/history-scenarios.ts
+ * Records the Temporal histories of the representative cases in dev/histories/history-scenarios.ts
  * as replay fixtures under test/fixtures/histories/, one JSON file per workflow run. Starts its
  * own Temporal dev server and PostgreSQL (as the tests do), plays every scenario against the
  * current workflow code, writes the files and exits.

@@ -1,12 +1,12 @@
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { startApiTestStack } from '../test/support/api-stack';
-import globalSetup from '../test/support/global-setup';
-import globalTeardown from '../test/support/global-teardown';
-import { launchBrowser } from '../test/ui/support/browser';
-import { seedDemoCases } from '../test/ui/support/demo-cases';
-import { signIn, type DevIdentity } from '../test/ui/support/sign-in';
+import { startApiTestStack } from '../dev/api-stack';
+import globalSetup from '../dev/global-setup';
+import globalTeardown from '../dev/global-teardown';
+import { launchBrowser } from '../dev/ui/browser';
+import { seedDemoCases } from '../dev/ui/demo-cases';
+import { signIn, type DevIdentity } from '../dev/ui/sign-in';
 import { ensureUiBuilt } from './build-ui';
 import { runMain } from './run-main';
 import { PROJECT_ROOT } from './temporal-cli';

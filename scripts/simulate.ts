@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { progress } from '../bench/progress';
-import { defaultPolicyBody, policyBodySchema } from '../domain/policy';
+import { defaultPolicyBody, policyBodySchema } from '../domain/schemas/policy';
 import { bråShape, generateCohort, type CohortShape } from '../simulation/cohort';
 import type { PolicyReport } from '../simulation/report';
 import { simulatePolicy, type PolicyRun } from '../simulation/simulate';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { CHROMIUM_PATH } from '../test/ui/support/browser';
+import { CHROMIUM_PATH } from '../dev/ui/browser';
 import { ensureUiBuilt } from './build-ui';
 import { resolveTemporalCli } from './temporal-cli';
 import { resolveTemporalServer } from './temporal-server-binaries';

@@ -1,6 +1,6 @@
-import type { Agency } from '../domain/agency';
+import type { Agency } from '../domain/schemas/agency';
 import { DAY_MS } from '../domain/duration';
-import type { Area, RiskLevel } from '../domain/vocabulary';
+import type { Area, RiskLevel } from '../domain/schemas/vocabulary';
 import { chance, pick, substream, uniform } from './random';
 import type { World } from './world';
 

@@ -1,12 +1,12 @@
-import type { Person } from '../domain/actor';
+import type { Person } from '../domain/schemas/actor';
 import type { CaseState } from '../domain/case-state';
-import type { Command } from '../domain/commands';
+import type { Command } from '../domain/schemas/commands';
 import { decide } from '../domain/decide';
 import { DAY_MS, addDuration } from '../domain/duration';
-import type { DomainEvent } from '../domain/events';
+import type { DomainEvent } from '../domain/schemas/events';
 import { evolve } from '../domain/evolve';
 import { isOpen } from '../domain/gaps';
-import type { PinnedPolicy } from '../domain/policy';
+import type { PinnedPolicy } from '../domain/schemas/policy';
 import { CURRENT_RULES } from '../domain/rules';
 import { afterStep, dueStep } from '../domain/schedule';
 import { SCHEDULE } from '../domain/system-actor';

@@ -1,7 +1,7 @@
 import type { GapKind } from '../domain/case-state';
 import { DAY_MS } from '../domain/duration';
-import type { DomainEvent } from '../domain/events';
-import type { Area } from '../domain/vocabulary';
+import type { DomainEvent } from '../domain/schemas/events';
+import type { Area } from '../domain/schemas/vocabulary';
 import type { CaseRun } from './journey';
 
 export type Levels = { 1: number; 2: number; 3: number };

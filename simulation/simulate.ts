@@ -1,4 +1,4 @@
-import type { PinnedPolicy } from '../domain/policy';
+import type { PinnedPolicy } from '../domain/schemas/policy';
 import { generateCohort, type Client, type CohortShape } from './cohort';
 import { runCase } from './journey';
 import { reportCollector, type PolicyReport } from './report';

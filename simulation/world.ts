@@ -1,5 +1,5 @@
-import type { Agency } from '../domain/agency';
-import type { AgencyType, Area } from '../domain/vocabulary';
+import type { Agency } from '../domain/schemas/agency';
+import type { AgencyType, Area } from '../domain/schemas/vocabulary';
 
 /** A lead-time distribution in days: log-normal, because most work is quick and some takes very long. */
 export interface LeadTime {

@@ -1,4 +1,4 @@
-import type { Agency, AgencyEntry } from '../domain/agency';
+import type { Agency, AgencyEntry } from '../domain/schemas/agency';
 import type { Queryable } from './event-store';
 
 export async function upsertAgency(db: Queryable, a: AgencyEntry): Promise<AgencyEntry> {
@@ -25,4 +25,9 @@ export async function listAgencies(db: Queryable): Promise<Agency[]> {
 export async function listAgencyEntries(db: Queryable): Promise<AgencyEntry[]> {
   const r = await db.query<Row>('SELECT agency_id, type, name, municipalities, contact FROM agencies ORDER BY agency_id');
   return r.rows.map((x) => ({ ...agencyOf(x), ...(x.contact ? { contact: x.contact } : {}) }));
+}
+
+export async function agencyExists(db: Queryable, agencyId: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM agencies WHERE agency_id = $1', [agencyId]);
+  return (r.rowCount ?? 0) > 0;
 }

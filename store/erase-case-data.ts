@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { ErasureReason } from '../domain/events';
+import type { ErasureReason } from '../domain/schemas/events';
 import type { CaseState } from '../domain/case-state';
 import { fold } from '../domain/evolve';
 import type { CaseKeys } from './case-keys';

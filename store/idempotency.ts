@@ -1,11 +1,28 @@
+import type { Pool } from 'pg';
 import type { Queryable } from './event-store';
 
-/**
+/*
  * Stored responses to POSTs with an `Idempotency-Key` header, per user, so a retried request
- * gets the first response again instead of a second effect. The HTTP layer: look the key up;
- * on a hit with the same request hash, replay it; with a different hash, answer 422 (the key
- * was reused for another request); on a miss, run the command and save the response.
+ * gets the first response again instead of a second effect. The HTTP side (api/idempotency.ts)
+ * looks the key up; on a hit with the same request hash it replays it, with a different hash it
+ * answers 409 (the key was reused for another request); on a miss it runs the command and saves
+ * the response. Kept apart from it so that the housekeeping worker purges keys without loading
+ * fastify, and so the HTTP rules are tested over the memory store without a database.
  */
+
+export interface IdempotencyRecord {
+  requestHash: string;
+  status: number;
+  response: unknown;
+}
+
+/** {@link pgIdempotencyStore} in production; {@link createMemoryIdempotencyStore} for tests. */
+export interface IdempotencyStore {
+  find(key: string, userId: string): Promise<IdempotencyRecord | null>;
+  /** `caseId`: the case the response is about, so that erasing the client deletes the row. */
+  save(key: string, userId: string, requestHash: string, status: number, response: unknown, caseId?: string): Promise<void>;
+}
+
 export interface IdempotentResponse {
   key: string;
   userId: string;
@@ -76,5 +93,38 @@ function fromRow(row: Row): IdempotentResponse {
     status: row.status,
     response: row.response,
     createdAt: row.created_at instanceof Date ? row.created_at.toISOString() : new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Idempotency-Key responses kept in PostgreSQL, so a retry reaching another API process replays too. */
+export function pgIdempotencyStore(pool: Pool): IdempotencyStore {
+  return {
+    find: (key, userId) => findIdempotentResponse(pool, key, userId),
+    async save(key, userId, requestHash, status, response, caseId) {
+      await saveIdempotentResponse(pool, { key, userId, requestHash, status, response, caseId });
+    },
+  };
+}
+
+/** A process-local store (bounded, oldest first out): tests, and a fallback when none is given. */
+export function createMemoryIdempotencyStore(maxEntries = 10_000): IdempotencyStore & { size(): number } {
+  const records = new Map<string, IdempotencyRecord>();
+  const id = (key: string, userId: string) => JSON.stringify([userId, key]);
+  return {
+    async find(key, userId) {
+      const r = records.get(id(key, userId));
+      return r ? structuredClone(r) : null;
+    },
+    async save(key, userId, requestHash, status, response) {
+      const k = id(key, userId);
+      if (records.has(k)) return; // first response wins
+      records.set(k, structuredClone({ requestHash, status, response }));
+      while (records.size > maxEntries) {
+        const oldest = records.keys().next().value;
+        if (oldest === undefined) break;
+        records.delete(oldest);
+      }
+    },
+    size: () => records.size,
   };
 }

@@ -1,4 +1,4 @@
-import { defaultPolicyBody, defaultPolicyDescription, policyBodySchema, type PinnedPolicy, type PolicyBody } from '../domain/policy';
+import { defaultPolicyBody, defaultPolicyDescription, policyBodySchema, type PinnedPolicy, type PolicyBody } from '../domain/schemas/policy';
 import type { Queryable } from './event-store';
 
 export const DEFAULT_POLICY_ID = 'default';

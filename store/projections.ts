@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { CaseState } from '../domain/case-state';
-import type { DomainEvent } from '../domain/events';
+import type { DomainEvent } from '../domain/schemas/events';
 import { evolve } from '../domain/evolve';
 import { gapsAt } from '../domain/gaps';
 import type { StoredEvent } from './event-store';

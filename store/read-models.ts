@@ -1,4 +1,5 @@
 import type { CaseState } from '../domain/case-state';
+import { OPEN_INBOX_TASK_STATUSES } from '../domain/open-statuses';
 import type { Queryable } from './event-store';
 import { keysetAfter, keyText } from './keyset';
 import { afterCursorSql, type LogCursor } from './log-order';
@@ -17,10 +18,10 @@ export type TaskFilter = 'open' | 'overdue' | 'done' | 'all';
 
 /** `open` must equal the status list of the partial index tasks_open_by_due (migration 005). */
 const TASK_STATUS: Record<TaskFilter, string[]> = {
-  open: ['planned', 'accepted', 'open', 'missed'],
-  overdue: ['planned', 'accepted', 'open', 'missed'],
+  open: [...OPEN_INBOX_TASK_STATUSES],
+  overdue: [...OPEN_INBOX_TASK_STATUSES],
   done: ['completed', 'declined', 'waived'],
-  all: ['planned', 'accepted', 'open', 'missed', 'completed', 'declined', 'waived', 'cancelled'],
+  all: [...OPEN_INBOX_TASK_STATUSES, 'completed', 'declined', 'waived', 'cancelled'],
 };
 
 /**

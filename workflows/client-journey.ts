@@ -5,8 +5,8 @@ import {
 import type { JourneyActivities, Notification } from '../activities/types';
 import { decide } from '../domain/decide';
 import type { CaseState } from '../domain/case-state';
-import type { Command } from '../domain/commands';
-import type { DomainEvent } from '../domain/events';
+import type { Command } from '../domain/schemas/commands';
+import type { DomainEvent } from '../domain/schemas/events';
 import { evolve } from '../domain/evolve';
 import { CURRENT_RULES, rulesOf } from '../domain/rules';
 import { SCHEDULE } from '../domain/system-actor';

@@ -1,4 +1,4 @@
-import type { commandSchema } from '../domain/commands';
+import type { commandSchema } from '../domain/schemas/commands';
 
 /**
  * The command schema, for runs begun before commands were parsed at the edge (see
@@ -15,7 +15,7 @@ export function legacyCommandSchema(): typeof commandSchema {
     const zod = require('zod') as typeof import('zod');
     // zod would otherwise compile a parser with `new Function` per object schema, per workflow.
     zod.config({ jitless: true });
-    loaded = (require('../domain/commands') as typeof import('../domain/commands')).commandSchema;
+    loaded = (require('../domain/schemas/commands') as typeof import('../domain/schemas/commands')).commandSchema;
     /* eslint-enable @typescript-eslint/no-require-imports */
   }
   return loaded;

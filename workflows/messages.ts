@@ -1,8 +1,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Agency } from '../domain/agency';
-import type { Person } from '../domain/actor';
+import type { Agency } from '../domain/schemas/agency';
+import type { Person } from '../domain/schemas/actor';
 import type { CaseState } from '../domain/case-state';
-import type { Command } from '../domain/commands';
+import type { Command } from '../domain/schemas/commands';
 
 /** A command as the API sends it. `requestId` makes a retried send apply once. */
 export interface CommandRequest {

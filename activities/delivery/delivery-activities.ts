@@ -1,10 +1,8 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Pool } from 'pg';
-import {
-  channelForSending, channelsOf, digestChannels, findDelivery, finishDelivery, recordAttempt, recordDeliveries,
-  type Channel, type NewDelivery,
-} from '../../store/subscriptions';
+import { findDelivery, finishDelivery, recordAttempt, recordDeliveries, type NewDelivery } from '../../store/deliveries';
+import { channelForSending, channelsOf, digestChannels, type Channel } from '../../store/subscription-channels';
 import type { DeliveryActivities, DeliveryOutcome, Notification } from '../types';
 import type { deliverToChannel } from '../../workflows/delivery';
 import { createMailer, describeSmtpError, type Mailer } from './email';

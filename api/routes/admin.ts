@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { agencyEntryBodySchema, agencyEntrySchema } from '../../domain/agency';
-import { policyBodySchema } from '../../domain/policy';
-import { agencyIdSchema } from '../../domain/vocabulary';
+import { agencyEntryBodySchema, agencyEntrySchema } from '../../domain/schemas/agency';
+import { policyBodySchema } from '../../domain/schemas/policy';
+import { agencyIdSchema } from '../../domain/schemas/vocabulary';
 import { listAgencyEntries, upsertAgency } from '../../store/agencies';
 import { latestPolicy, listPolicies, publishPolicy } from '../../store/policies';
 import { requireRole } from '../auth';

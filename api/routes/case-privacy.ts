@@ -10,7 +10,7 @@ import { clientIdentity } from '../../store/client-identities';
 import { readStream } from '../../store/event-store';
 import { alertsOfCase } from '../../store/read-models';
 import { openEvents } from '../../store/sealed-events';
-import { deliveriesAboutCase } from '../../store/subscriptions';
+import { deliveriesAboutCase } from '../../store/deliveries';
 import { principalOf, requireRole } from '../auth';
 import { composeView, orUnavailable, visibleCase } from '../case-service';
 import { problemResponses } from '../openapi';

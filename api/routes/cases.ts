@@ -6,11 +6,11 @@ import { agenciesNeeded } from '../../domain/agencies-needed';
 import { decide } from '../../domain/decide';
 import {
   addInterventionBodySchema, clientViewBodySchema, consentBodySchema, meetingBodySchema, needsBodySchema,
-  noteBodySchema, openCaseFieldsSchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
+  noteBodySchema, planBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
   responsibilityBodySchema, riskLevelBodySchema, sentenceBodySchema, transferBodySchema, transitionBodySchema,
-} from '../../domain/commands';
-import { birthDateOf, personalIdentityNumberSchema } from '../../domain/personal-identity-number';
-import { municipalityCodeSchema, phaseSchema } from '../../domain/vocabulary';
+} from '../../domain/schemas/commands';
+import { openCaseBodySchema } from '../../domain/schemas/open-case-body';
+import { phaseSchema } from '../../domain/schemas/vocabulary';
 import { listAgencies } from '../../store/agencies';
 import { accessLog } from '../../store/audit-log';
 import { birthDatesOf, forgetUnopenedClientIdentity, openCasesOfNumber, saveClientIdentity } from '../../store/client-identities';
@@ -34,20 +34,6 @@ export interface CaseRouteDeps {
   journeys: JourneyClient;
   keys: CaseKeys;
 }
-
-export const openCaseBodySchema = openCaseFieldsSchema.extend({
-  client: z.object({
-    name: z.string().trim().min(1).max(200),
-    municipality: municipalityCodeSchema,
-    personalIdentityNumber: personalIdentityNumberSchema
-      // Checked here, at the edge, because it depends on today: nobody in custody is born tomorrow.
-      .refine((pin) => (birthDateOf(pin) ?? '') <= new Date().toISOString().slice(0, 10), 'personal identity number has a date of birth in the future')
-      .optional(),
-  }),
-  policyId: z.string().min(1).max(100).default('default'),
-  allowSecondCase: z.boolean().optional()
-    .meta({ description: 'Open the case although the person already has an open case (a genuine second case); refused with 409 otherwise' }),
-});
 
 const caseParams = z.object({ caseId: z.string().min(1).max(100) });
 const interventionParams = caseParams.extend({ interventionId: z.string().min(1).max(50) });

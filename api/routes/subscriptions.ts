@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { agencyIdSchema } from '../../domain/vocabulary';
-import {
-  agencyExists, deliverySchema, getSubscriptions, listDeliveries, MissingSecret, replaceSubscriptions, subscriptionsBodySchema,
-  subscriptionsSchema,
-} from '../../store/subscriptions';
+import { agencyIdSchema } from '../../domain/schemas/vocabulary';
+import { agencyExists } from '../../store/agencies';
+import { listDeliveries } from '../../store/delivery-log';
+import { getSubscriptions, MissingSecret, replaceSubscriptions } from '../../store/subscription-channels';
 import { REFUSAL_TEXT, urlRefusal, type WebhookTargetRules } from '../../activities/delivery/target-guard';
 import { requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
 import { problems } from '../problem';
+import { deliverySchema, subscriptionsBodySchema, subscriptionsSchema } from '../schemas/subscriptions';
 import { items } from '../schemas/views';
 
 const params = z.object({ agencyId: agencyIdSchema });

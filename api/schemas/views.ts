@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { agencySchema } from '../../domain/agency';
+import { agencySchema } from '../../domain/schemas/agency';
 import {
   areaSchema, followUpStatusSchema, interventionStatusSchema, measureSchema, phaseSchema, riskLevelSchema,
-} from '../../domain/vocabulary';
+} from '../../domain/schemas/vocabulary';
 
 /* The shapes the API returns, as zod: they serialise responses and document them in OpenAPI. */
 

@@ -1,8 +1,8 @@
-import type { Role } from '../../domain/vocabulary';
+import type { Role } from '../../domain/schemas/vocabulary';
 
 /**
  * The local identity provider's people: invented, one or more per role, at the agencies of the
- * README's walk-through and the tests' directory (test/support/fixtures.ts). The login name is
+ * README's walk-through and the tests' directory (dev/fixtures.ts). The login name is
  * the account id; any password is accepted (oidc-provider's development login page).
  */
 export interface LocalUser {

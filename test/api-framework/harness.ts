@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { newDevSecret } from '../../config/dev-auth';
 import { loadEnv, type Env } from '../../config/env';
 import { requireRole } from '../../api/auth';
-import { createMemoryIdempotencyStore } from '../../api/idempotency';
+import { createMemoryIdempotencyStore } from '../../store/idempotency';
 import { problemResponses } from '../../api/openapi';
 import { ProblemError } from '../../api/problem';
 import type { ReadinessChecks } from '../../api/routes/health';

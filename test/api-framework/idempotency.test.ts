@@ -1,4 +1,4 @@
-import { createMemoryIdempotencyStore, type IdempotencyStore } from '../../api/idempotency';
+import { createMemoryIdempotencyStore, type IdempotencyStore } from '../../store/idempotency';
 import { bearer, buildTestServer, devToken, type TestServer } from './harness';
 
 describe('Idempotency-Key on POST', () => {

@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, caseBody, eventTypes, inDays, openCase, settle, tokensFor, validPin, type Call, type Response, type Tokens } from './support';
 
 /**

@@ -1,5 +1,5 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import { caller, openCase, tokensFor, type Call, type Tokens } from './support';
 
 /*

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { caseWorkflowId } from '../../workflows/messages';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { launchBrowser } from '../ui/support/browser';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { launchBrowser } from '../../dev/ui/browser';
 import { LogCapture, openCase, settle, startApiWithLogs, type ExtraApi } from './support';
 
 /**

@@ -5,8 +5,8 @@ import { newPayloadKeys } from '../../config/payload-keys';
 import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
 import { caseWorkflowId } from '../../workflows/messages';
-import { request } from '../support/fixtures';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { request } from '../../dev/fixtures';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, openCase, settle, type Call } from './support';
 
 /**

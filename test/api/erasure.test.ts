@@ -3,8 +3,8 @@ import { ERASED_TEXT } from '../../domain/free-text';
 import { compareWithLive, rebuildProjections } from '../../store/rebuild-projections';
 import { caseWorkflowId } from '../../workflows/messages';
 import { startWebhookReceiver, type WebhookReceiver } from '../delivery/support';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import { caller, caseBody, openCase, settle, validPin, type Call } from './support';
 
 /**

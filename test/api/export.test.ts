@@ -1,6 +1,6 @@
 import { startWebhookReceiver, type WebhookReceiver } from '../delivery/support';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import { caller, openCase, settle, validPin, type Call } from './support';
 
 /**

@@ -1,5 +1,5 @@
 import { FIGURES_POOL_MAX, FIGURES_RETRY_AFTER_SECONDS } from '../../api/figures-gate';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 
 /*
  * The figures cannot starve the rest of the API of connections: however many callers ask at

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import {
   caller, DAY_MS, openCase, settle, snapshot, tableCounts, tokensFor, validPin, type Call, type Response, type Tokens,
 } from './support';

@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caseBody, settle } from './support';
 
 /** The HTTP edge on the real API (api/start-api.ts), with /metrics on a port of its own. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import {
   caller, caseBody, eventTypes, LogCapture, openCase, settle, snapshot, startApiWithLogs, tableCounts, tokensFor,
   type Call, type ExtraApi, type Response, type Tokens,

@@ -1,5 +1,5 @@
 import { seedOpenCases } from '../../bench/seed';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 
 /*
  * Cursor pagination of the lists: every item present when paging starts is returned exactly

@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, openCase, settle, tokensFor, type Call, type Tokens } from './support';
 
 /*

@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MATRIX, RELATIONS, ROLES, matrixMarkdown, type Relation, type Role } from './relationship-matrix-table';

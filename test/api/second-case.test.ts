@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, caseBody, tableCounts, validPin, type Call } from './support';
 
 /**

@@ -1,12 +1,12 @@
 import { addDuration } from '../../domain/duration';
-import { estimateConditionalRelease } from '../../domain/release-estimate';
+import { estimateConditionalRelease } from '../../domain/schemas/release-estimate';
 import { DEFAULT_RELEASE_RULES, probationAfterRelease } from '../../domain/release-arithmetic';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, caseBody, inDays, openCase, settle, tableCounts, tokensFor, type Call, type Tokens } from './support';
 
 /*
  * Issue 18 through the API: the coordinator gives the sentence instead of a date. The estimate
- * (domain/release-estimate.ts, worked examples in test/domain/sentence.test.ts) is the working
+ * (domain/schemas/release-estimate.ts, worked examples in test/domain/sentence.test.ts) is the working
  * release date until Kriminalvården's own date is set, and never after; probation ends are set
  * at release from the actual release date.
  */

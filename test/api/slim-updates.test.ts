@@ -2,7 +2,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { dataConverterFor } from '../../config/payload-codec';
 import { caseWorkflowId } from '../../workflows/messages';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, openCase, settle, type Call } from './support';
 
 /**

@@ -1,5 +1,5 @@
-import { eventually } from '../support/eventually';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { eventually } from '../../dev/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 
 let s: ApiTestStack;
 beforeAll(async () => {

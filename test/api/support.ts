@@ -1,19 +1,19 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { loadEnv, type Env } from '../../config/env';
-import { testDevSecret } from '../support/dev-secret';
+import { testDevSecret } from '../../dev/dev-secret';
 import { dataConverterFor } from '../../config/payload-codec';
 import { readCaseFrom } from '../../api/case-after-command';
 import { JourneyClient } from '../../api/journey-client';
-import { pgIdempotencyStore } from '../../api/pg-idempotency-store';
+import { pgIdempotencyStore } from '../../store/idempotency';
 import type { LogDestination } from '../../api/request-log';
 import { registerDomainRoutes } from '../../api/routes';
 import { buildServer } from '../../api/server';
 import type { CaseState } from '../../domain/case-state';
 import { luhnCheckDigit } from '../../domain/personal-identity-number';
 import { dueActions } from '../../domain/schedule';
-import { caller as apiCaller, TEST_RATE_LIMITS, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { caller as apiCaller, TEST_RATE_LIMITS, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 
 /** Helpers shared by the end-to-end API tests in this folder (real stack, no mocks). */
 

@@ -1,8 +1,8 @@
 import { caseWorkflowId } from '../../workflows/messages';
 import { openCase, setEnv } from '../delivery/support';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
-import { appendWaiting, holdAppends } from '../support/hold-appends';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
+import { appendWaiting, holdAppends } from '../../dev/hold-appends';
 
 /*
  * Issue 17, part 3: an append whose outcome is unknown. The event log stalls while a command is

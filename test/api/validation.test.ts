@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import {
   badCheckDigitPin, caseBody, inDays, LogCapture, OUTSIDER_AGENCY, openCase, settle, snapshot, startApiWithLogs, tableCounts,
   tokensFor, validPin, type Call, type ExtraApi, type Response, type Tokens,

@@ -1,4 +1,4 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, openCase, tokensFor, validPin, type Call, type Tokens } from './support';
 
 /*

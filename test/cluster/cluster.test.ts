@@ -3,8 +3,8 @@ import { Pool } from 'pg';
 import { dataConverterFor } from '../../config/payload-codec';
 import { expectedReleaseKey, openGapCountKey, phaseKey } from '../../workflows/search-attributes';
 import { startClusterStack, type ClusterStack } from '../support/cluster-stack';
-import { eventually } from '../support/eventually';
-import { directory } from '../support/fixtures';
+import { eventually } from '../../dev/eventually';
+import { directory } from '../../dev/fixtures';
 import { checkAfterFault, openCohort, startClients, type Cohort, type FaultReport, type LoadTarget } from './fault-load';
 
 /**

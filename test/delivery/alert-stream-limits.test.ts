@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import { openCase, openEventStream, setEnv } from './support';
 
 /*

@@ -1,6 +1,6 @@
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { compareCursors, parseCursor } from '../../store/log-order';
-import { eventually } from '../support/eventually';
+import { eventually } from '../../dev/eventually';
 import { openCase, openEventStream, setEnv } from './support';
 
 let s: ApiTestStack;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadEnv } from '../../config/env';
 import { digestScheduleId, ensureDigestSchedule } from '../../activities/delivery/schedule';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import {
   CLIENT, expectNoClientIdentity, openCase, setEnv, signatureIsValid, startSmtpSink, startWebhookReceiver, type ReceivedRequest,
   type WebhookReceiver,

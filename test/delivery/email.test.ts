@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import { CLIENT, expectNoClientIdentity, openCase, parseMail, setEnv } from './support';
 
 const BASE = 'https://glappfri.example.se';

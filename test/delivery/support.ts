@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { ApiTestStack } from '../support/api-stack';
+import type { ApiTestStack } from '../../dev/api-stack';
 
 /** Sets environment variables for the stack a test starts; returns the undo. */
 export function setEnv(vars: Record<string, string>): () => void {

@@ -2,8 +2,8 @@ import dns from 'node:dns';
 import { isIP } from 'node:net';
 import { deliverySettingsFromEnv } from '../../activities/delivery/settings';
 import type { HostLookup } from '../../activities/delivery/target-guard';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
-import { eventually } from '../support/eventually';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
+import { eventually } from '../../dev/eventually';
 import { openCase, setEnv, startWebhookReceiver, type WebhookReceiver } from './support';
 
 /*

@@ -1,5 +1,5 @@
 import { canSeeAccessLog, canSeeCase, canSeeTrail, relationOf } from '../../domain/access';
-import type { Person } from '../../domain/actor';
+import type { Person } from '../../domain/schemas/actor';
 import { NOW, RELEASE, coordinator, ctx, ev, given, history, officer, opened, plusDays, stateOf, supervisor } from './support';
 
 /**

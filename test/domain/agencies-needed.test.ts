@@ -1,14 +1,14 @@
 import fc from 'fast-check';
-import type { Person } from '../../domain/actor';
-import type { Agency } from '../../domain/agency';
+import type { Person } from '../../domain/schemas/actor';
+import type { Agency } from '../../domain/schemas/agency';
 import { agenciesNeeded } from '../../domain/agencies-needed';
 import type { CaseState } from '../../domain/case-state';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { decide, type Decision } from '../../domain/decide';
 import { evolve } from '../../domain/evolve';
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import { dueActions } from '../../domain/schedule';
-import { agencyTypeSchema } from '../../domain/vocabulary';
+import { agencyTypeSchema } from '../../domain/schemas/vocabulary';
 import { AGENCIES, caseArb, secondsPolicy, start, stepArb, toCommand, type CaseSpec } from './random-case';
 import { NOW, coordinator, directory, iso, officer, openCase, policy, stateOf, history, opened } from './support';
 

@@ -1,6 +1,6 @@
-import { agencyBodySchema, agencySchema, type Agency } from '../../domain/agency';
+import { agencyBodySchema, agencySchema, type Agency } from '../../domain/schemas/agency';
 import { resolveAgency } from '../../domain/agency-resolution';
-import { defaultPolicyBody, policyBodySchema } from '../../domain/policy';
+import { defaultPolicyBody, policyBodySchema } from '../../domain/schemas/policy';
 import { directory } from './support';
 
 const unit = (agencyId: string, municipalities: string[], type: Agency['type'] = 'socialtjansten'): Agency => ({

@@ -1,6 +1,6 @@
-import type { Person } from '../../domain/actor';
+import type { Person } from '../../domain/schemas/actor';
 import { agencyHasConsent, authorize } from '../../domain/authorization';
-import type { Command, CommandType } from '../../domain/commands';
+import type { Command, CommandType } from '../../domain/schemas/commands';
 import { decide } from '../../domain/decide';
 import type { RejectionKind } from '../../domain/rejection';
 import {

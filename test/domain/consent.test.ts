@@ -1,4 +1,4 @@
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import { NOW, RELEASE, ctx, ev, given, history, officer, opened, plusDays, stateOf } from './support';
 
 const housing = defaultPolicyBody.requirements[0]!;

@@ -9,7 +9,7 @@ import {
   toEpochMs,
   type Duration,
 } from '../../domain/duration';
-import { durationSchema } from '../../domain/duration-schema';
+import { durationSchema } from '../../domain/schemas/duration-schema';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const zero: Duration = { years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 };

@@ -1,8 +1,8 @@
 import { isPerson } from '../../domain/actor';
 import { SCHEDULE } from '../../domain/system-actor';
-import { commandSchema } from '../../domain/commands';
+import { commandSchema } from '../../domain/schemas/commands';
 import { decide, isRejection } from '../../domain/decide';
-import { domainEventSchema, type DomainEvent } from '../../domain/events';
+import { domainEventSchema, type DomainEvent } from '../../domain/schemas/events';
 import { evolve, fold } from '../../domain/evolve';
 import { reject } from '../../domain/rejection';
 import {

@@ -1,4 +1,4 @@
-import type { RiskLevel } from '../../domain/vocabulary';
+import type { RiskLevel } from '../../domain/schemas/vocabulary';
 import {
   NOW, coordinator, ctx, ev, given, history, ofType, officer, opened, plusDays, stateOf, supervisor, tick,
 } from './support';

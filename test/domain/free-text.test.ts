@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { domainEventSchema } from '../../domain/events';
+import { domainEventSchema } from '../../domain/schemas/events';
 import { FREE_TEXT_FIELDS, SKELETON_STRINGS } from '../../domain/free-text';
 
 /**

@@ -1,4 +1,4 @@
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { gapsAt } from '../../domain/gaps';
 import {
   NOW, RELEASE, coordinator, ctx, ev, given, history, officer, openInHakte, opened, plusDays, supervisor,

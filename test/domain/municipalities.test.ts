@@ -1,5 +1,5 @@
 import { MUNICIPALITIES, municipalityName, municipalityText } from '../../domain/municipalities';
-import { municipalityCodeSchema } from '../../domain/vocabulary';
+import { municipalityCodeSchema } from '../../domain/schemas/vocabulary';
 
 test('all 290 municipalities, each a valid four-digit code with a name of its own', () => {
   const codes = Object.keys(MUNICIPALITIES);

@@ -1,4 +1,4 @@
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import { requirementApplies } from '../../domain/requirement-applies';
 import {
   RELEASE, ctx, customPolicy, ev, given, history, officer, opened, plusDays, policy, stateOf,

@@ -1,4 +1,4 @@
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import {
   ADMITTED, FULL_CONSENT, NOW, RELEASE, admin, coordinator, ctx, customPolicy, directory, ev, given, officer, openCase,
   opened, plusDays, policy, supervisor,

@@ -1,10 +1,6 @@
 import fc from 'fast-check';
-import {
-  isValidPersonalIdentityNumber,
-  luhnCheckDigit,
-  maskPersonalIdentityNumber,
-  personalIdentityNumberSchema,
-} from '../../domain/personal-identity-number';
+import { isValidPersonalIdentityNumber, luhnCheckDigit, maskPersonalIdentityNumber } from '../../domain/personal-identity-number';
+import { personalIdentityNumberSchema } from '../../domain/schemas/personal-identity-number';
 
 /** Independent Luhn, so the tests do not trust the implementation under test. */
 function checkDigit(nine: string): string {

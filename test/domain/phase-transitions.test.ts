@@ -1,7 +1,7 @@
-import type { Command } from '../../domain/commands';
-import type { DomainEvent } from '../../domain/events';
+import type { Command } from '../../domain/schemas/commands';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { isAllowedTransition } from '../../domain/transitions';
-import type { Phase } from '../../domain/vocabulary';
+import type { Phase } from '../../domain/schemas/vocabulary';
 import {
   ADMITTED, NOW, RELEASE, coordinator, ctx, ev, given, history, officer, openCase, plusDays, plusSeconds,
   stateOf, types,

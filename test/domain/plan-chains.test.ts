@@ -1,6 +1,6 @@
 import { caseView } from '../../domain/case-view';
 import { chainedDueBeforeRelease, chainProblems } from '../../domain/plan-chains';
-import { defaultPolicyBody, policyBodySchema } from '../../domain/policy';
+import { defaultPolicyBody, policyBodySchema } from '../../domain/schemas/policy';
 import { DAY, RELEASE, ctx, customPolicy, history, officer, openedUnderRules2, plusDays, policy, stateOf, tick } from './support';
 
 /*

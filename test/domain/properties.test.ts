@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import type { Person } from '../../domain/actor';
+import type { Person } from '../../domain/schemas/actor';
 import type { CaseState } from '../../domain/case-state';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { decide } from '../../domain/decide';
 import { addDuration } from '../../domain/duration';
 import { evolve, fold } from '../../domain/evolve';
 import { candidateGaps } from '../../domain/gaps';
 import { dueActions, nextWakeUp } from '../../domain/schedule';
-import type { Area } from '../../domain/vocabulary';
+import type { Area } from '../../domain/schemas/vocabulary';
 import { AGENCIES, UNIT, caseArb, intentArb, simulate, start, stepArb, toCommand } from './random-case';
 import { NOW, coordinator, ctx, iso, officer } from './support';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import type { Person } from '../../domain/actor';
+import type { Person } from '../../domain/schemas/actor';
 import type { CaseState } from '../../domain/case-state';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { decide } from '../../domain/decide';
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { evolve, fold } from '../../domain/evolve';
-import { defaultPolicyBody, policyBodySchema, type PolicyBody } from '../../domain/policy';
+import { defaultPolicyBody, policyBodySchema, type PolicyBody } from '../../domain/schemas/policy';
 import { dueActions } from '../../domain/schedule';
-import type { Area, RiskLevel } from '../../domain/vocabulary';
+import type { Area, RiskLevel } from '../../domain/schemas/vocabulary';
 import { NOW, coordinator, ctx, iso, officer, openCase, policy, supervisor } from './support';
 
 /**

@@ -7,7 +7,7 @@ import {
   releaseRulesSchema,
   type ReleaseEstimate,
   type ReleaseRules,
-} from '../../domain/release-estimate';
+} from '../../domain/schemas/release-estimate';
 
 const at = (date: string) => `${date}T00:00:00.000Z`;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { CaseState } from '../../domain/case-state';
 import { decide } from '../../domain/decide';
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { evolve } from '../../domain/evolve';
 import { afterStep, dueActions, scheduleMoments } from '../../domain/schedule';
 import { caseArb, intentArb, simulate, stepArb, toCommand } from './random-case';

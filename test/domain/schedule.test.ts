@@ -1,8 +1,8 @@
 import type { CaseState } from '../../domain/case-state';
-import type { Command } from '../../domain/commands';
-import type { DomainEvent } from '../../domain/events';
+import type { Command } from '../../domain/schemas/commands';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { candidateGaps, planAdoptionDeadline } from '../../domain/gaps';
-import type { PolicyBody } from '../../domain/policy';
+import type { PolicyBody } from '../../domain/schemas/policy';
 import { dueActions, nextWakeUp } from '../../domain/schedule';
 import {
   ADMITTED, NOW, RELEASE, apply, coordinator, ctx, customPolicy, history, ofType, officer, openCase, openInHakte, opened, plusDays,

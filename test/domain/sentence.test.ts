@@ -1,4 +1,4 @@
-import { openCaseFieldsSchema } from '../../domain/commands';
+import { openCaseFieldsSchema } from '../../domain/schemas/commands';
 import { caseView } from '../../domain/case-view';
 import { evolve } from '../../domain/evolve';
 import {

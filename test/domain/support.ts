@@ -3,14 +3,14 @@
  * and either the events it records or the kind of rejection. Everything here is deterministic:
  * fixed clock, fixed agency directory, fixed people.
  */
-import type { Person } from '../../domain/actor';
-import type { Agency } from '../../domain/agency';
+import type { Person } from '../../domain/schemas/actor';
+import type { Agency } from '../../domain/schemas/agency';
 import type { CaseState } from '../../domain/case-state';
-import type { Command, CommandContext, CommandOf } from '../../domain/commands';
+import type { Command, CommandContext, CommandOf } from '../../domain/schemas/commands';
 import { decide, type Decision } from '../../domain/decide';
-import type { DomainEvent, EventType } from '../../domain/events';
+import type { DomainEvent, EventType } from '../../domain/schemas/events';
 import { evolve, fold } from '../../domain/evolve';
-import { defaultPolicyBody, policyBodySchema, type PolicyBody, type PolicyInput } from '../../domain/policy';
+import { defaultPolicyBody, policyBodySchema, type PolicyBody, type PolicyInput } from '../../domain/schemas/policy';
 import type { Rejection, RejectionKind } from '../../domain/rejection';
 import { dueActions } from '../../domain/schedule';
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { freePort } from '../../scripts/free-port';
 import { adminTokenFrom, LOCAL_OIDC } from '../../scripts/local-idp/settings';
-import { caller } from '../support/api-stack';
-import { createTestDatabase } from '../support/database';
+import { caller } from '../../dev/api-stack';
+import { createTestDatabase } from '../../dev/database';
 
 /**
  * `npm start -- --oidc`: the local stack with its own identity provider, and the API in jwks mode

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fold } from '../../domain/evolve';
-import { defaultPolicyBody, policyBodySchema, type PinnedPolicy } from '../../domain/policy';
+import { defaultPolicyBody, policyBodySchema, type PinnedPolicy } from '../../domain/schemas/policy';
 import { bråShape, generateCohort } from '../../simulation/cohort';
 import { runCase } from '../../simulation/journey';
 import { simulate, simulatePolicy } from '../../simulation/simulate';

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { alertChangesOfEveryAgency, alertFeedHead } from '../../store/alert-changes';
 import { LOG_START } from '../../store/log-order';
 import { alertChangesSince } from '../../store/read-models';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 
 /**
  * Appends run in parallel (issue 20), so an alert change can commit after one with a higher

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { recordRead } from '../../store/audit-log';
 import { findIdempotentResponse, purgeIdempotencyKeys, saveIdempotentResponse } from '../../store/idempotency';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;

@@ -3,7 +3,7 @@ import { CaseErasedError, CaseKeys } from '../../store/case-keys';
 import { openData, sealData } from '../../store/sealed-events';
 import { openText, sealText, textKey } from '../../store/sealed-text';
 import { ERASED_TEXT } from '../../domain/free-text';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 
 /** Each case's data key: wrapped by the master keys, rotated without downtime, shredded at erasure. */
 let db: Awaited<ReturnType<typeof createTestDatabase>>;

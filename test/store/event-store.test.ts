@@ -11,8 +11,8 @@ import {
 } from '../../store/event-store';
 import { LOG_START, type LogCursor } from '../../store/log-order';
 import { createPool } from '../../store/pool';
-import { holdAppends } from '../support/hold-appends';
-import { createTestDatabase } from '../support/database';
+import { holdAppends } from '../../dev/hold-appends';
+import { createTestDatabase } from '../../dev/database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;

@@ -1,5 +1,5 @@
 import { listTasks, type TaskFilter } from '../../store/read-models';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 import { generateLog, GENERATOR_DIRECTORY } from '../support/generate-log';
 
 /*

@@ -1,10 +1,10 @@
 import type { CaseState } from '../../domain/case-state';
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { evolve } from '../../domain/evolve';
 import { addDays, figuresPeriod, swedishDay, type FiguresPeriod } from '../../domain/figures-period';
 import { gapsAt } from '../../domain/gaps';
 import { metricsSummary, type MetricsSummary } from '../../store/metrics-summary';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 import { generateLog } from '../support/generate-log';
 
 /*

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { Pool } from 'pg';
 import { APPEND_LOCK_KEY } from '../../store/event-store';
 import { MIGRATIONS_DIR, migrate } from '../../store/migrate';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let pool: Pool;

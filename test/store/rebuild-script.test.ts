@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Pool } from 'pg';
 import { compareWithLive } from '../../store/rebuild-projections';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 import { generateLog } from '../support/generate-log';
 
 /* `npm run projections:rebuild [-- --check]`, run as a separate process the way an operator runs it. */

@@ -10,7 +10,7 @@ import {
   rebuildProjections,
   type RebuildResult,
 } from '../../store/rebuild-projections';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase } from '../../dev/database';
 import { generateLog, type GeneratedLog } from '../support/generate-log';
 
 /*

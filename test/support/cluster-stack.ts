@@ -6,8 +6,8 @@ import { startCluster, type RunningCluster } from '../../scripts/cluster-profile
 import { freePort } from '../../scripts/free-port';
 import { pgServerOf } from '../../scripts/temporal-schema';
 import { resolveTemporalServer } from '../../scripts/temporal-server-binaries';
-import { caller, TEST_RATE_LIMITS } from './api-stack';
-import { testDevSecret } from './dev-secret';
+import { caller, TEST_RATE_LIMITS } from '../../dev/api-stack';
+import { testDevSecret } from '../../dev/dev-secret';
 import { startPostgresProcess, type PostgresProcess } from './postgres-process';
 
 export interface ClusterStack extends RunningCluster {

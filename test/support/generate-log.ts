@@ -1,18 +1,19 @@
 import type { Pool } from 'pg';
-import { isPerson, type Person } from '../../domain/actor';
-import type { Agency } from '../../domain/agency';
+import { isPerson } from '../../domain/actor';
+import type { Person } from '../../domain/schemas/actor';
+import type { Agency } from '../../domain/schemas/agency';
 import type { CaseState } from '../../domain/case-state';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { decide } from '../../domain/decide';
 import { DAY_MS } from '../../domain/duration';
-import { EVENT_SCHEMA_VERSION, type DomainEvent } from '../../domain/events';
+import { EVENT_SCHEMA_VERSION, type DomainEvent } from '../../domain/schemas/events';
 import { evolve } from '../../domain/evolve';
-import { policyBodySchema } from '../../domain/policy';
+import { policyBodySchema } from '../../domain/schemas/policy';
 import { dueActions } from '../../domain/schedule';
-import type { Area, Phase } from '../../domain/vocabulary';
+import type { Area, Phase } from '../../domain/schemas/vocabulary';
 import { appendToStream, type NewEvent } from '../../store/event-store';
 import { projectEvents } from '../../store/projections';
-import { coordinator, directory as fixtureDirectory, supervisorOf } from './fixtures';
+import { coordinator, directory as fixtureDirectory, supervisorOf } from '../../dev/fixtures';
 
 /**
  * A realistic event log, written the way production writes it: every event comes out of the

@@ -1,12 +1,12 @@
-import { domainEventSchema, type EventData, type EventType } from '../../domain/events';
-import { defaultPolicyBody } from '../../domain/policy';
+import { domainEventSchema, type EventData, type EventType } from '../../domain/schemas/events';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import { actorText, eventSummary, type TrailContext } from '../../ui/src/event-text';
 import { EVENT_TYPES } from '../../ui/src/labels';
 import type { EventView } from '../../ui/src/types';
 
 /*
  * The case history's *Detaljer* and *Vem* (ui/src/event-text.ts): every event type of
- * domain/events.ts gets details of its own, and an alert the schedule closed is put down to
+ * domain/schemas/events.ts gets details of its own, and an alert the schedule closed is put down to
  * what closed its gap, not to a deadline.
  */
 

@@ -1,9 +1,9 @@
 import { luhnCheckDigit } from '../../domain/personal-identity-number';
-import { eventually } from '../support/eventually';
+import { eventually } from '../../dev/eventually';
 import { expectNoAxeViolations } from './support/axe';
 import { swedishDatePlus } from './support/dates';
 import { coordinatorToken, KVV, openCaseDueIn, SOT } from './support/seed';
-import { signIn } from './support/sign-in';
+import { signIn } from '../../dev/ui/sign-in';
 import { startUiTestStack, type UiTestStack } from './support/ui-stack';
 
 /*

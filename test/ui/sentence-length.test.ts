@@ -1,6 +1,6 @@
 import { sentenceLengthText, sentenceLengthToIso } from '../../ui/src/sentence-length';
 import { validateOpenCase } from '../../ui/src/open-case-rules';
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 
 describe('strafftid as the coordinator writes it', () => {
   it.each([

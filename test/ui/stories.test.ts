@@ -1,7 +1,7 @@
 import { expectNoAxeViolations } from './support/axe';
 import { swedishDate, swedishDatePlus } from './support/dates';
 import { coordinatorToken, KVV, openCaseDueIn, SOT } from './support/seed';
-import { signIn } from './support/sign-in';
+import { signIn } from '../../dev/ui/sign-in';
 import { startUiTestStack, type UiTestStack } from './support/ui-stack';
 
 /*

@@ -5,7 +5,7 @@ import { openEvents } from '../../store/sealed-events';
 
 /**
  * What the workflow tests read back from PostgreSQL: the case's stream and its read models.
- * Not a test file (no `.test.ts`): shared by the workflow tests and the scripts.
+ * Not a test file (no `.test.ts`): shared by the workflow tests.
  */
 
 /** The stream's events after `version` (all of them for 0), in version order, their texts opened. */
@@ -65,6 +65,3 @@ export async function alertsOf(pool: Pool, caseId: string): Promise<AlertRow[]> 
   );
   return res.rows;
 }
-
-export const sleepUntil = (epochMs: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));

@@ -1,10 +1,10 @@
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { readStream } from '../../store/event-store';
 import { REJECTED, caseWorkflowId, commandUpdate } from '../../workflows/messages';
 import { CommandRejected } from '../../api/journey-client';
-import { coordinator, openCommand, request, social } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { coordinator, openCommand, request, social } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 
 let stack: TestStack;
 

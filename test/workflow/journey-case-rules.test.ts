@@ -1,9 +1,9 @@
-import type { Command } from '../../domain/commands';
-import type { Person } from '../../domain/actor';
+import type { Command } from '../../domain/schemas/commands';
+import type { Person } from '../../domain/schemas/actor';
 import { caseWorkflowId } from '../../workflows/messages';
-import { eventually } from '../support/eventually';
-import { coordinator, fastPolicy, inSeconds, openCommand, request, social, supervisorOf } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { eventually } from '../../dev/eventually';
+import { coordinator, fastPolicy, inSeconds, openCommand, request, social, supervisorOf } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 import { alertsOf, eventsAfter, typesOf } from './event-log';
 
 /*

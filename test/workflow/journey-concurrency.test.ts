@@ -1,5 +1,5 @@
-import { openCommand, request } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { openCommand, request } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 import { eventsAfter, expectContiguous, summaryOf } from './event-log';
 
 let stack: TestStack;

@@ -1,8 +1,8 @@
 import type { CommandRequest } from '../../workflows/messages';
 import { caseWorkflowId } from '../../workflows/messages';
-import { eventually } from '../support/eventually';
-import { fastPolicy, inSeconds, openCommand, request, social } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { eventually } from '../../dev/eventually';
+import { fastPolicy, inSeconds, openCommand, request, social } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 import { alertsOf, eventsAfter, expectContiguous, expectNoDuplicateAlerts, typesOf } from './event-log';
 
 let stack: TestStack;

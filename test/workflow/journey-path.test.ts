@@ -1,9 +1,9 @@
 import { CommandRejected } from '../../api/journey-client';
-import type { Command } from '../../domain/commands';
-import type { Person } from '../../domain/actor';
+import type { Command } from '../../domain/schemas/commands';
+import type { Person } from '../../domain/schemas/actor';
 import { caseWorkflowId } from '../../workflows/messages';
-import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 import { eventsAfter, expectContiguous, expectNoDuplicateAlerts, summaryOf, typesOf, type SummaryRow } from './event-log';
 
 let stack: TestStack;

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Runtime, Worker, type ReplayResult } from '@temporalio/worker';
-import { workflowBundle } from '../support/stack';
+import { workflowBundle } from '../../dev/stack';
 import { dataConverterFor } from '../../config/payload-codec';
-import { FIXTURE_PAYLOAD_KEYS } from './fixture-payload-keys';
-import { historyFromJson } from './history-json';
+import { FIXTURE_PAYLOAD_KEYS } from '../../dev/histories/fixture-payload-keys';
+import { historyFromJson } from '../../dev/histories/history-json';
 
 /**
  * Histories of representative cases, recorded by scripts/record-histories.ts, replayed against

@@ -8,14 +8,15 @@ import { dataConverterFor } from '../../config/payload-codec';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { wakeRunningCases } from '../../scripts/wake-cases';
-import { createTestDatabase } from '../support/database';
-import { eventually } from '../support/eventually';
-import { fastPolicy, openCommand, request } from '../support/fixtures';
+import { createTestDatabase } from '../../dev/database';
+import { eventually } from '../../dev/eventually';
+import { fastPolicy, openCommand, request } from '../../dev/fixtures';
 import { freePort } from '../../scripts/free-port';
-import { appendWaiting, holdAppends } from '../support/hold-appends';
-import { startTestStack, type TestStack } from '../support/stack';
+import { appendWaiting, holdAppends } from '../../dev/hold-appends';
+import { startTestStack, type TestStack } from '../../dev/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { alertsOf, eventsAfter, expectContiguous, expectNoDuplicateAlerts, sleepUntil, typesOf } from './event-log';
+import { alertsOf, eventsAfter, expectContiguous, expectNoDuplicateAlerts, typesOf } from './event-log';
+import { sleepUntil } from '../../dev/eventually';
 
 /**
  * Issue 13: a case whose schedule step is still being recorded when a deadline passes (the

@@ -1,7 +1,7 @@
 import { readStream } from '../../store/event-store';
-import { eventually } from '../support/eventually';
-import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { eventually } from '../../dev/eventually';
+import { coordinator, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import type { History } from '@temporalio/common/lib/proto-utils';
-import type { Command } from '../../domain/commands';
+import type { Command } from '../../domain/schemas/commands';
 import { caseWorkflowId } from '../../workflows/messages';
-import { coordinator, inSeconds, openCommand, request } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { coordinator, inSeconds, openCommand, request } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
 
 /**
  * What a command leaves in the case's Temporal history (issue 20): every event there is kept for

@@ -1,7 +1,8 @@
-import { eventually } from '../support/eventually';
-import { fastPolicy, openCommand, probation, request, social } from '../support/fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
-import { alertsOf, eventsAfter, expectContiguous, expectNoDuplicateAlerts, sleepUntil, typesOf } from './event-log';
+import { eventually } from '../../dev/eventually';
+import { fastPolicy, openCommand, probation, request, social } from '../../dev/fixtures';
+import { startTestStack, type TestStack } from '../../dev/stack';
+import { alertsOf, eventsAfter, expectContiguous, expectNoDuplicateAlerts, typesOf } from './event-log';
+import { sleepUntil } from '../../dev/eventually';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -10,8 +10,8 @@ import { ConfigError } from '../../config/env';
 import { dataConverterFor } from '../../config/payload-codec';
 import { temporalConnectionOptions } from '../../config/temporal-connection';
 import { runWorker, type RunningWorker } from '../../worker/run-worker';
-import { createTestDatabase } from '../support/database';
-import { openCommand, request } from '../support/fixtures';
+import { createTestDatabase } from '../../dev/database';
+import { openCommand, request } from '../../dev/fixtures';
 import { workerEnv } from '../support/worker-env';
 import { eventsAfter } from './event-log';
 

@@ -9,11 +9,11 @@ import { dataConverterFor } from '../../config/payload-codec';
 import { temporalConnectionOptions } from '../../config/temporal-connection';
 import { runWorker, type RunningWorker } from '../../worker/run-worker';
 import { writeWorkflowBundle } from '../../worker/workflow-bundle';
-import { createTestDatabase } from '../support/database';
-import { fastPolicy, openCommand, request } from '../support/fixtures';
+import { createTestDatabase } from '../../dev/database';
+import { fastPolicy, openCommand, request } from '../../dev/fixtures';
 import { workerEnv } from '../support/worker-env';
 import { eventsAfter } from './event-log';
-import { eventually } from '../support/eventually';
+import { eventually } from '../../dev/eventually';
 
 /**
  * WORKFLOW_BUNDLE: a worker that loads the bundle `npm run build:workflows` wrote runs the real

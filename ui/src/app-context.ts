@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { AgencyEntry as Agency } from '../../domain/agency';
+import type { AgencyEntry as Agency } from '../../domain/schemas/agency';
 import type { Session } from './session';
 
 export interface AnnounceOptions {

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { AgencyEntry as Agency } from '../../domain/agency';
-import type { Role } from '../../domain/vocabulary';
+import type { AgencyEntry as Agency } from '../../domain/schemas/agency';
+import type { Role } from '../../domain/schemas/vocabulary';
 import { api, ApiError, UNAUTHORIZED_EVENT } from './api';
 import { AppContext, type AnnounceOptions, type AppContextValue } from './app-context';
 import { Loading, Notice, Page } from './components/ui';

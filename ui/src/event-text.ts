@@ -5,7 +5,7 @@ import { sentenceLengthText } from './sentence-length';
 
 /*
  * The case history in words: what each event says (its *Detaljer*) and who or what caused it.
- * Every event type of domain/events.ts has its details here (test/ui/event-text.test.ts walks
+ * Every event type of domain/schemas/events.ts has its details here (test/ui/event-text.test.ts walks
  * them all), and an alert that the schedule closed is put down to what closed its gap.
  */
 

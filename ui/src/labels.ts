@@ -1,4 +1,4 @@
-import type { AgencyType, Area, FollowUpStatus, InterventionStatus, Measure, Phase, RiskLevel, Role } from '../../domain/vocabulary';
+import type { AgencyType, Area, FollowUpStatus, InterventionStatus, Measure, Phase, RiskLevel, Role } from '../../domain/schemas/vocabulary';
 
 /* The domain's words (DOMAIN.md) as a Swedish reader knows them. */
 

@@ -7,7 +7,7 @@ import { FOLLOW_UP_STATUSES, INTERVENTION_STATUSES, PHASES, ALERT_STATUSES, labe
  */
 
 const EXACT: Record<string, string> = {
-  // domain/vocabulary.ts, domain/personal-identity-number.ts, domain/commands.ts
+  // domain/schemas/vocabulary.ts, domain/schemas/personal-identity-number.ts, domain/schemas/commands.ts
   'a kommunkod is four digits': 'Kommunkoden ska vara fyra siffror, till exempel 1480.',
   'personal identity number must be 12 digits (YYYYMMDDNNNC), optionally with a hyphen before the last four':
     'Personnumret ska ha 12 siffror (ÅÅÅÅMMDDNNNN), gärna med bindestreck före de fyra sista.',
@@ -20,7 +20,7 @@ const EXACT: Record<string, string> = {
   // domain/decide.ts and domain/authorization.ts
   'required unless the phase is hakte': 'Ange planerat frigivningsdatum (krävs utom i häkte).',
   'required unless the phase is hakte or a sentence is given': 'Ange planerat frigivningsdatum eller strafftiden (krävs utom i häkte).',
-  // domain/sentence.ts and domain/sentence-schema.ts
+  // domain/sentence.ts and domain/schemas/sentence-schema.ts
   "no release regime of the case's policy covers a judgment final on this date": 'Ärendets policy har inga frigivningsregler för domar som vann laga kraft det datumet.',
   'the sentence would run past 2199': 'Strafftiden sträcker sig orimligt långt fram.',
   'must be before the expected release date': 'Verkställigheten måste ha börjat före det planerade frigivningsdatumet.',

@@ -1,27 +1,17 @@
 import { z } from 'zod';
-import type { Person } from '../../domain/actor';
-import type { Agency } from '../../domain/agency';
-import { openCaseFieldsSchema } from '../../domain/commands';
+import type { Person } from '../../domain/schemas/actor';
+import type { Agency } from '../../domain/schemas/agency';
+import { openCaseBodySchema } from '../../domain/schemas/open-case-body';
 import { decide } from '../../domain/decide';
-import { personalIdentityNumberSchema } from '../../domain/personal-identity-number';
-import type { PinnedPolicy } from '../../domain/policy';
-import { municipalityCodeSchema } from '../../domain/vocabulary';
+import type { PinnedPolicy } from '../../domain/schemas/policy';
 import { swedishMessage } from './messages';
 
-/**
+/*
  * The open-case form is checked with the API's own rules before it is sent: the body schema of
- * `POST /v1/cases` (built exactly as in api/routes/cases.ts from the same domain schemas; a test
- * compares the two) and then the domain's `decide`, which the API runs before it opens a case.
- * Whatever is refused here would be refused by the API, with the same field paths.
+ * `POST /v1/cases` (the very schema the API validates with) and then the domain's `decide`,
+ * which the API runs before it opens a case. Whatever is refused here would be refused by the
+ * API, with the same field paths.
  */
-export const openCaseBodySchema = openCaseFieldsSchema.extend({
-  client: z.object({
-    name: z.string().trim().min(1).max(200),
-    municipality: municipalityCodeSchema,
-    personalIdentityNumber: personalIdentityNumberSchema.optional(),
-  }),
-  policyId: z.string().min(1).max(100).default('default'),
-});
 export type OpenCaseBody = z.input<typeof openCaseBodySchema>;
 
 export interface FieldProblem {

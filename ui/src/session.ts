@@ -1,4 +1,4 @@
-import type { Role } from '../../domain/vocabulary';
+import type { Role } from '../../domain/schemas/vocabulary';
 
 /**
  * The signed-in person: a bearer token kept in sessionStorage (gone when the tab closes) and

@@ -1,6 +1,6 @@
-import type { ApiTestStack } from '../../support/api-stack';
+import type { ApiTestStack } from '../../../dev/api-stack';
 
-/** The directory's agencies the stories act for (test/support/fixtures.ts). */
+/** The directory's agencies the stories act for (dev/fixtures.ts). */
 export const KVV = { agencyId: 'kvv-gbg', name: 'Kriminalvården Göteborg' };
 export const SOT = { agencyId: 'sot-1480', name: 'Socialtjänsten Göteborg' };
 

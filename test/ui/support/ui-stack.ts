@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { uiBuildIsStale } from '../../../scripts/build-ui';
-import { startApiTestStack, type ApiTestStack, type ApiTestStackOptions } from '../../support/api-stack';
-import { launchBrowser } from './browser';
+import { startApiTestStack, type ApiTestStack, type ApiTestStackOptions } from '../../../dev/api-stack';
+import { launchBrowser } from '../../../dev/ui/browser';
 
 export interface UiTestStack extends ApiTestStack {
   browser: Browser;

@@ -2,9 +2,9 @@ import { useState } from 'preact/hooks';
 import {
   addInterventionBodySchema, consentBodySchema, needsBodySchema, reasonBodySchema, reassignBodySchema, releaseDateBodySchema,
   responsibilityBodySchema, sentenceBodySchema, transitionBodySchema,
-} from '../../../domain/commands';
+} from '../../../domain/schemas/commands';
 import { isAllowedTransition } from '../../../domain/transitions';
-import { areaSchema, measureSchema, phaseSchema } from '../../../domain/vocabulary';
+import { areaSchema, measureSchema, phaseSchema } from '../../../domain/schemas/vocabulary';
 import { useApp } from '../app-context';
 import { Button, CheckboxGroup, Notice, SelectField, TextArea, TextField } from '../components/ui';
 import { isoToStockholmDate, stockholmDateToIso } from '../format';
@@ -15,7 +15,7 @@ import { useCommand, type Command } from '../use-command';
 
 /*
  * The coordinator's commands on a case, one small form each. Every form checks its body with
- * the API's own schema (domain/commands.ts) before sending, and shows the API's refusal next
+ * the API's own schema (domain/schemas/commands.ts) before sending, and shows the API's refusal next
  * to the field it names, or above the button for a refusal of the whole command (409).
  */
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { PinnedPolicy } from '../../../domain/policy';
-import { areaSchema, measureSchema } from '../../../domain/vocabulary';
+import type { PinnedPolicy } from '../../../domain/schemas/policy';
+import { areaSchema, measureSchema } from '../../../domain/schemas/vocabulary';
 import { api, ApiError } from '../api';
 import { useApp } from '../app-context';
 import { Button, CheckboxGroup, ErrorSummary, Notice, Page, RadioGroup, SelectField, TextArea, TextField } from '../components/ui';

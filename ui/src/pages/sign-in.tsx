@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Agency } from '../../../domain/agency';
-import type { Role } from '../../../domain/vocabulary';
+import type { Agency } from '../../../domain/schemas/agency';
+import type { Role } from '../../../domain/schemas/vocabulary';
 import { api, ApiError } from '../api';
 import { Button, ErrorSummary, Notice, Page, RadioGroup, SelectField, TextArea, TextField } from '../components/ui';
 import { ROLES } from '../labels';

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { noteBodySchema, reasonBodySchema } from '../../../domain/commands';
+import { noteBodySchema, reasonBodySchema } from '../../../domain/schemas/commands';
+import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from '../../../domain/open-statuses';
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, SelectField, TextArea, Time } from '../components/ui';
@@ -12,7 +13,7 @@ import { useCommand } from '../use-command';
 
 type Filter = 'open' | 'overdue' | 'done' | 'all';
 const FILTERS: Record<Filter, string> = { open: 'Att göra', overdue: 'Försenade', done: 'Klara', all: 'Alla' };
-const OPEN = ['planned', 'accepted', 'unassigned', 'open', 'missed'];
+const OPEN: readonly string[] = [...OPEN_INTERVENTION_STATUSES, ...OPEN_FOLLOW_UP_STATUSES];
 
 /** Whom to ask about the case: the coordinating agency and how to reach it (never a person's own number). */
 function Coordinator({ agencyId }: { agencyId: string }) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration-schema';
-import { chainProblems } from './plan-chains';
+import { chainProblems } from '../plan-chains';
 import { releaseRulesSchema, defaultReleaseRules } from './release-estimate';
 import { agencyTypeSchema, areaSchema, riskLevelSchema } from './vocabulary';
 

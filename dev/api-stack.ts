@@ -1,6 +1,6 @@
-import { loadEnv } from '../../config/env';
+import { loadEnv } from '../config/env';
 import { testDevSecret } from './dev-secret';
-import { startApi, type RunningApi } from '../../api/start-api';
+import { startApi, type RunningApi } from '../api/start-api';
 import { contacts, directory } from './fixtures';
 import { startTestStack, type TestStack } from './stack';
 

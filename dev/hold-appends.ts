@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { APPEND_LOCK_KEY } from '../../store/event-store';
+import { APPEND_LOCK_KEY } from '../store/event-store';
 
 export interface HeldAppends {
   /** Lets the queued appends through. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_RELEASE_RULES, estimateRelease, regimeBefore as upper, regimeFrom as lower, type ReleaseEstimate } from './release-arithmetic';
+import { DEFAULT_RELEASE_RULES, estimateRelease, regimeBefore as upper, regimeFrom as lower, type ReleaseEstimate } from '../release-arithmetic';
 import { durationSchema } from './duration-schema';
 
 /**

@@ -1,20 +1,19 @@
 import type { Pool } from 'pg';
-import type { Command } from '../../domain/commands';
-import type { Person } from '../../domain/actor';
+import type { Command } from '../../domain/schemas/commands';
+import type { Person } from '../../domain/schemas/actor';
 import { agenciesNeeded } from '../../domain/agencies-needed';
 import type { CaseState } from '../../domain/case-state';
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import type { CommandOutcome } from '../../api/case-after-command';
 import { caseWorkflowId, type CommandRequest } from '../../workflows/messages';
-import { eventually } from '../support/eventually';
-import { coordinator, directory, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../support/fixtures';
-import { appendWaiting, holdAppends } from '../support/hold-appends';
+import { eventually, sleepUntil } from '../eventually';
+import { coordinator, directory, fastPolicy, inSeconds, openCommand, probation, request, social, supervisorOf } from '../fixtures';
+import { appendWaiting, holdAppends } from '../hold-appends';
 import { decide } from '../../domain/decide';
 import { appendToStream } from '../../store/event-store';
 import { projectEvents } from '../../store/projections';
 import { commandUpdate, stateQuery } from '../../workflows/messages';
-import { sleepUntil } from './event-log';
-import type { TestStack } from '../support/stack';
+import type { TestStack } from '../stack';
 
 /**
  * Representative cases, played against a real stack, whose Temporal histories are kept as

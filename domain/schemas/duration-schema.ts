@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidDuration } from './duration';
+import { isValidDuration } from '../duration';
 
 /** A policy duration as it arrives in data (kept apart from duration.ts, which must not load zod). */
 export const durationSchema = z

@@ -1,12 +1,12 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../../scripts/dev-server';
-import { startEmbeddedPostgres, type EmbeddedPg } from '../../scripts/embedded-postgres';
-import { newPayloadKeys } from '../../config/payload-keys';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { startEmbeddedPostgres, type EmbeddedPg } from '../scripts/embedded-postgres';
+import { newPayloadKeys } from '../config/payload-keys';
 import { testDevSecret } from './dev-secret';
-import { resolveTemporalCli } from '../../scripts/temporal-cli';
-import { freePort } from '../../scripts/free-port';
+import { resolveTemporalCli } from '../scripts/temporal-cli';
+import { freePort } from '../scripts/free-port';
 
 /** mkdtemp makes a 0700 folder; PostgreSQL runs as its own OS user and must reach inside. */
 function traversable(dir: string): string {

@@ -10,3 +10,6 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000,
     }
   }
 }
+
+export const sleepUntil = (epochMs: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - Date.now())));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './duration-schema';
-import { durationToMs, isValidDuration } from './duration';
+import { durationToMs, isValidDuration } from '../duration';
 import { instantSchema } from './vocabulary';
 
 /** A calendar date in the same years as instantSchema allows. */

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { readCaseFrom } from '../../api/case-after-command';
-import { JourneyClient } from '../../api/journey-client';
-import { deliverySettingsFromEnv } from '../../activities/delivery/settings';
-import type { Notification } from '../../activities/types';
-import { createWorker, WORKFLOWS_PATH, type WorkerConfig } from '../../worker/create-worker';
-import { dataConverterFor } from '../../config/payload-codec';
+import { readCaseFrom } from '../api/case-after-command';
+import { JourneyClient } from '../api/journey-client';
+import { deliverySettingsFromEnv } from '../activities/delivery/settings';
+import type { Notification } from '../activities/types';
+import { createWorker, WORKFLOWS_PATH, type WorkerConfig } from '../worker/create-worker';
+import { dataConverterFor } from '../config/payload-codec';
 import { createTestDatabase } from './database';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

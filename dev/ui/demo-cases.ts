@@ -1,6 +1,6 @@
-import type { ApiTestStack } from '../../support/api-stack';
-import { stockholmDatePlus, stockholmDateToIso } from '../../../ui/src/format';
-import { eventually } from '../../support/eventually';
+import type { ApiTestStack } from '../api-stack';
+import { stockholmDatePlus, stockholmDateToIso } from '../../ui/src/format';
+import { eventually } from '../eventually';
 
 /** A Swedish date `days` from today at a wall-clock time, as the open-case form would send it. */
 const at = (days: number, time: string) => stockholmDateToIso(stockholmDatePlus(days), time);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { migrate } from '../../store/migrate';
+import { migrate } from '../store/migrate';
 
 /**
  * A fresh, empty database per test file on the shared test server, so files can run in

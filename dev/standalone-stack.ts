@@ -31,5 +31,5 @@ async function standalone<S extends { close(): Promise<void> }>(start: () => Pro
 }
 
 export const startStandaloneStack = (): Promise<TestStack> => standalone(startTestStack);
-/** The same with the real API in front (test/support/api-stack.ts). */
+/** The same with the real API in front (dev/api-stack.ts). */
 export const startStandaloneApiStack = (): Promise<ApiTestStack> => standalone(startApiTestStack);

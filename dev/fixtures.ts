@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Agency, AgencyContact } from '../../domain/agency';
-import type { Person } from '../../domain/actor';
-import type { Command } from '../../domain/commands';
-import { policyBodySchema, type PolicyInput } from '../../domain/policy';
-import type { CommandRequest } from '../../workflows/messages';
+import type { Agency, AgencyContact } from '../domain/schemas/agency';
+import type { Person } from '../domain/schemas/actor';
+import type { Command } from '../domain/schemas/commands';
+import { policyBodySchema, type PolicyInput } from '../domain/schemas/policy';
+import type { CommandRequest } from '../workflows/messages';
 
 export const directory: Agency[] = [
   { agencyId: 'kvv-gbg', type: 'kriminalvarden', name: 'Kriminalvården Göteborg', municipalities: ['*'] },

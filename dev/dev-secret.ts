@@ -1,4 +1,4 @@
-import { newDevSecret } from '../../config/dev-auth';
+import { newDevSecret } from '../config/dev-auth';
 
 /**
  * The run's AUTH_DEV_SECRET. global-setup.ts sets it (jest's workers inherit it); made here
