@@ -1,5 +1,5 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { PinnedPolicy } from '../domain/policy';
+import type { PinnedPolicy } from '../domain/schemas/policy';
 import { bråShape, generateCohort } from '../simulation/cohort';
 import type { PolicyReport } from '../simulation/report';
 import { simulatePolicy } from '../simulation/simulate';

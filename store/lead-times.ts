@@ -1,5 +1,5 @@
 import type { LeadTimeRecord } from '../domain/lead-times';
-import type { Area } from '../domain/vocabulary';
+import type { Area } from '../domain/schemas/vocabulary';
 import type { Queryable } from './event-store';
 
 /**

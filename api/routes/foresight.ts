@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { defaultForecastPolicy, estimateLeadTimes } from '../../domain/forecast';
 import { leadTimeKey, observationsAt } from '../../domain/lead-times';
-import type { PinnedPolicy, PolicyBody } from '../../domain/policy';
+import type { PinnedPolicy, PolicyBody } from '../../domain/schemas/policy';
 import { quantile } from '../../domain/survival';
 import { SimulationTimeout, simulateInThreads, type SimulationJob } from '../simulation-threads';
 import { leadTimeRecordsFrom } from '../../store/lead-times';

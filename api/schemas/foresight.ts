@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { policyBodySchema } from '../../domain/policy';
+import { policyBodySchema } from '../../domain/schemas/policy';
 
 /* POST /v1/simulations and GET /v1/forecast/lead-times (issue 19): their bodies and answers,
  * documented field by field (OpenAPI and docs/api.md are generated from these). */

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultPolicyBody, policyBodySchema } from '../../domain/policy';
+import { defaultPolicyBody, policyBodySchema } from '../../domain/schemas/policy';
 import { bråShape, generateCohort } from '../../simulation/cohort';
 import { simulatePolicy } from '../../simulation/simulate';
 import { defaultWorld } from '../../simulation/world';
 import { SimulationTimeout, simulateInThreads } from '../../api/simulation-threads';
-import { startApiTestStack, type ApiTestStack } from '../support/api-stack';
+import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { caller, openCase, settle, tokensFor, type Call, type Tokens } from './support';
 
 /**

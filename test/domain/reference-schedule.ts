@@ -5,7 +5,7 @@
  */
 import type { CaseState, GapKind, Intervention } from '../../domain/case-state';
 import { addDuration } from '../../domain/duration';
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { evolve } from '../../domain/evolve';
 import { candidateGaps, gapSubject, gapsAt, type Gap } from '../../domain/gaps';
 import { rulesOf } from '../../domain/rules';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { CaseState } from '../../domain/case-state';
-import type { DomainEvent } from '../../domain/events';
+import type { DomainEvent } from '../../domain/schemas/events';
 import { evolve } from '../../domain/evolve';
-import { defaultPolicyBody } from '../../domain/policy';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
 import { afterStep, dueActions, dueStep, nextWakeUp, scheduleMoments } from '../../domain/schedule';
 import { bråShape, generateCohort } from '../../simulation/cohort';
 import { runCase } from '../../simulation/journey';
