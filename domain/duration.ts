@@ -41,7 +41,7 @@ function component(raw: string | undefined): number {
 const CACHE_LIMIT = 20_000;
 const durations = new Map<string, Readonly<Duration>>();
 const instants = new Map<string, number>();
-function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+function remember<K, T>(cache: Map<K, T>, key: K, value: T): T {
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(key, value);
   return value;
@@ -183,4 +183,20 @@ export function sumDurations(a: string, b: string): string {
   const date = `${n('years') ? `${n('years')}Y` : ''}${n('months') ? `${n('months')}M` : ''}${n('weeks') ? `${n('weeks')}W` : ''}${n('days') ? `${n('days')}D` : ''}`;
   const time = `${n('hours') ? `${n('hours')}H` : ''}${n('minutes') ? `${n('minutes')}M` : ''}${seconds ? `${seconds}S` : ''}`;
   return date || time ? `P${date}${time ? `T${time}` : ''}` : 'PT0S';
+}
+
+const formatted = new Map<number, string>();
+const parsed = new Map<string, number>();
+
+/**
+ * `new Date(ms).toISOString()`, remembered: the rules format the same few deadlines at every
+ * schedule step, and formatting was a fifth of a simulated year's time (issue 19).
+ */
+export function isoAt(ms: number): string {
+  return formatted.get(ms) ?? remember(formatted, ms, new Date(ms).toISOString());
+}
+
+/** `Date.parse`, remembered, NaN and all: unlike `toEpochMs` it neither validates nor throws. */
+export function instantOf(s: string): number {
+  return parsed.get(s) ?? remember(parsed, s, Date.parse(s));
 }

@@ -1,14 +1,12 @@
-import { addDuration } from './duration';
+import { addDuration, isoAt } from './duration';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
 import { rulesOf } from './rules';
 import { forgetSentence } from './sentence';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /** The due time of an intervention that hangs on the release date. */
 export function dueFromRelease(expectedReleaseAt: string | undefined, dueBeforeRelease: string): string | null {
-  return expectedReleaseAt ? iso(addDuration(expectedReleaseAt, dueBeforeRelease, -1)) : null;
+  return expectedReleaseAt ? isoAt(addDuration(expectedReleaseAt, dueBeforeRelease, -1)) : null;
 }
 
 /** The working release date moved, and with it every due date that hangs on it. */
@@ -23,7 +21,7 @@ function withReleaseDate(s: CaseState, release: string): CaseState {
 }
 
 function updateIntervention(s: CaseState, id: string, patch: (i: Intervention) => Intervention): CaseState {
-  return { ...s, interventions: s.interventions.map((i) => (i.interventionId === id ? patch(i) : i)) };
+  return Object.assign(s, { interventions: s.interventions.map((i) => (i.interventionId === id ? patch(i) : i)) });
 }
 
 /**
@@ -69,6 +67,7 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
     };
   }
   if (!state) return state as unknown as CaseState;
+  // The one copy an event makes: each case below changes this copy, never `state`.
   const s: CaseState = { ...state, version: state.version + 1 };
   const at = event.occurredAt;
   switch (event.type) {
@@ -116,23 +115,22 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
       return { ...next, sentence: d.sentence, releaseEstimate: d.releaseEstimate, releaseDateSource: d.usedAsReleaseDate ? 'estimate' : 'kriminalvarden' };
     }
     case 'NeedsChanged':
-      return { ...s, needs: event.data.needs };
+      return Object.assign(s, { needs: event.data.needs });
     case 'RiskLevelChanged':
-      return { ...s, riskLevel: event.data.riskLevel };
+      return Object.assign(s, { riskLevel: event.data.riskLevel });
     case 'ConsentChanged':
-      return { ...s, consent: { agencyIds: event.data.agencyIds } };
+      return Object.assign(s, { consent: { agencyIds: event.data.agencyIds } });
     case 'ResponsibilityChanged':
-      return { ...s, responsibility: { ...event.data } };
+      return Object.assign(s, { responsibility: { ...event.data } });
     case 'ResponsibilityHandedOver':
-      return {
-        ...s,
+      return Object.assign(s, {
         responsibility: { holderAgencyId: event.data.toAgencyId, successorAgencyId: null },
         ...(s.atRelease ? { atRelease: { ...s.atRelease, handedOver: true } } : {}),
-      };
+      });
     case 'RulesAdopted':
-      return { ...s, rules: event.data.rules };
+      return Object.assign(s, { rules: event.data.rules });
     case 'ClientViewRecorded':
-      return { ...s, clientView: event.data.text };
+      return Object.assign(s, { clientView: event.data.text });
     case 'InterventionPlanned': {
       const d = event.data;
       const intervention: Intervention = {
@@ -149,11 +147,10 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
         createdAt: at,
         assignedAt: d.agencyId ? at : null,
       };
-      return {
-        ...s,
+      return Object.assign(s, {
         interventions: [...s.interventions, intervention],
         seq: { ...s.seq, intervention: s.seq.intervention + 1 },
-      };
+      });
     }
     case 'InterventionAssigned':
       return updateIntervention(s, event.data.interventionId, (i) => ({
@@ -180,64 +177,58 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
         ...i, status: 'cancelled', reason: event.data.reason,
       }));
     case 'FollowUpScheduled':
-      return {
-        ...s,
+      return Object.assign(s, {
         followUps: [...s.followUps, { ...event.data, status: 'open' }],
         seq: { ...s.seq, followUp: s.seq.followUp + 1 },
-      };
+      });
     case 'FollowUpCompleted':
-      return {
-        ...s,
+      return Object.assign(s, {
         followUps: s.followUps.map((f) =>
           f.followUpId === event.data.followUpId
             ? { ...f, status: 'completed', completedAt: at, ...(event.data.note ? { note: event.data.note } : {}) }
             : f,
         ),
-      };
+      });
     case 'FollowUpMissed':
     case 'FollowUpCancelled': {
       const status = event.type === 'FollowUpMissed' ? 'missed' : 'cancelled';
-      return {
-        ...s,
+      return Object.assign(s, {
         followUps: s.followUps.map((f) => (f.followUpId === event.data.followUpId ? { ...f, status } : f)),
-      };
+      });
     }
     case 'CoordinationMeetingRecorded':
-      return { ...s, meetings: [...s.meetings, { at: event.data.at, agencyIds: event.data.agencyIds, ...(s.period ? { period: s.period } : {}) }] };
+      return Object.assign(s, { meetings: [...s.meetings, { at: event.data.at, agencyIds: event.data.agencyIds, ...(s.period ? { period: s.period } : {}) }] });
     case 'PlanAdopted':
-      return { ...s, plan: { adoptedAt: event.data.at } };
+      return Object.assign(s, { plan: { adoptedAt: event.data.at } });
     case 'PlanReviewed':
-      return { ...s, plan: { ...s.plan, reviewedAt: event.data.at } };
+      return Object.assign(s, { plan: { ...s.plan, reviewedAt: event.data.at } });
     case 'ReminderSent':
-      return { ...s, remindersSent: [...s.remindersSent, event.data.reminderId] };
+      return Object.assign(s, { remindersSent: [...s.remindersSent, event.data.reminderId] });
     case 'AlertRaised':
-      return {
-        ...s,
+      return Object.assign(s, {
         alerts: [...s.alerts, { ...event.data, raisedAt: at, status: 'open' }],
         seq: { ...s.seq, alert: s.seq.alert + 1 },
-      };
+      });
     case 'AlertAcknowledged':
-      return {
-        ...s,
+      return Object.assign(s, {
         alerts: s.alerts.map((a) =>
           a.alertId === event.data.alertId
             ? { ...a, status: 'acknowledged', acknowledgedAt: at, ...('sub' in event.actor ? { acknowledgedBy: event.actor.sub } : {}) }
             : a,
         ),
-      };
+      });
     case 'AlertResolved':
-      return {
-        ...s,
+      return Object.assign(s, {
         alerts: s.alerts.map((a) =>
           a.alertId === event.data.alertId
             ? { ...a, status: 'resolved', resolvedAt: at, ...(event.data.reason ? { resolvedReason: event.data.reason } : {}) }
             : a,
         ),
-      };
+      });
     case 'CaseTransferred':
-      return { ...s, coordinatorAgencyId: event.data.toAgencyId };
+      return Object.assign(s, { coordinatorAgencyId: event.data.toAgencyId });
     case 'CaseErased':
-      return { ...s, erasedAt: event.occurredAt };
+      return Object.assign(s, { erasedAt: event.occurredAt });
   }
 }
 

@@ -1,4 +1,4 @@
-import { addDuration } from './duration';
+import { addDuration, instantOf, isoAt } from './duration';
 import type { CaseState, GapKind, Intervention } from './case-state';
 import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from './open-statuses';
 import { rulesOf } from './rules';
@@ -14,7 +14,6 @@ export interface Gap {
   since: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const BEFORE_RELEASE: readonly Phase[] = ['hakte', 'anstalt', 'utslussning'];
 const IN_PRISON: readonly Phase[] = ['anstalt', 'utslussning'];
 
@@ -39,8 +38,8 @@ export function planAdoptionDeadline(s: CaseState): string | null {
   const m = s.policy.body.milestones;
   const short =
     s.expectedReleaseAt !== undefined &&
-    addDuration(s.prisonAdmittedAt, m.shortStayRemaining) >= Date.parse(s.expectedReleaseAt);
-  return iso(addDuration(s.prisonAdmittedAt, short ? m.planAdoptedWithinShortStay : m.planAdoptedWithin));
+    addDuration(s.prisonAdmittedAt, m.shortStayRemaining) >= instantOf(s.expectedReleaseAt);
+  return isoAt(addDuration(s.prisonAdmittedAt, short ? m.planAdoptedWithinShortStay : m.planAdoptedWithin));
 }
 
 /**
@@ -62,11 +61,11 @@ export function candidateGaps(s: CaseState): Gap[] {
   const rules = rulesOf(s);
   if (BEFORE_RELEASE.includes(s.phase) && s.expectedReleaseAt) {
     if (!s.responsibility.successorAgencyId) {
-      gaps.push({ kind: 'successor_missing', since: iso(addDuration(s.expectedReleaseAt, m.successorNamedBeforeRelease, -1)) });
+      gaps.push({ kind: 'successor_missing', since: isoAt(addDuration(s.expectedReleaseAt, m.successorNamedBeforeRelease, -1)) });
     }
     const met = rules >= 2 ? s.meetings.some((x) => (x.period ?? 0) === currentPeriod(s)) : s.meetings.length > 0;
     if (!met) {
-      gaps.push({ kind: 'meeting_missing', since: iso(addDuration(s.expectedReleaseAt, m.meetingBeforeRelease, -1)) });
+      gaps.push({ kind: 'meeting_missing', since: isoAt(addDuration(s.expectedReleaseAt, m.meetingBeforeRelease, -1)) });
     }
   }
   // Released, and nobody took over overall responsibility: a level-3 gap until someone does.
@@ -76,13 +75,13 @@ export function candidateGaps(s: CaseState): Gap[] {
   // Still in prison after the day the release was expected: either it was not recorded or the
   // date is wrong, and every deadline hanging on it is wrong with it.
   if (rules >= 2 && IN_PRISON.includes(s.phase) && s.expectedReleaseAt) {
-    gaps.push({ kind: 'release_date_passed', since: iso(addDuration(s.expectedReleaseAt, m.releaseRecordedWithin ?? 'P1D')) });
+    gaps.push({ kind: 'release_date_passed', since: isoAt(addDuration(s.expectedReleaseAt, m.releaseRecordedWithin ?? 'P1D')) });
   }
   if (IN_PRISON.includes(s.phase)) {
     const deadline = planAdoptionDeadline(s);
     if (deadline && !s.plan.adoptedAt) gaps.push({ kind: 'plan_not_adopted', since: deadline });
     const lastPlanned = s.plan.reviewedAt ?? s.plan.adoptedAt;
-    if (lastPlanned) gaps.push({ kind: 'plan_review_overdue', since: iso(addDuration(lastPlanned, m.planReviewEvery)) });
+    if (lastPlanned) gaps.push({ kind: 'plan_review_overdue', since: isoAt(addDuration(lastPlanned, m.planReviewEvery)) });
   }
   for (const f of s.followUps) {
     if (OPEN_FOLLOW_UP_STATUSES.includes(f.status)) gaps.push({ kind: 'follow_up_missed', followUpId: f.followUpId, since: f.dueAt });
@@ -92,8 +91,8 @@ export function candidateGaps(s: CaseState): Gap[] {
 
 /** The gaps open at `now`. */
 export function gapsAt(s: CaseState, now: string): Gap[] {
-  const t = Date.parse(now);
-  return candidateGaps(s).filter((g) => Date.parse(g.since) <= t);
+  const t = instantOf(now);
+  return candidateGaps(s).filter((g) => instantOf(g.since) <= t);
 }
 
 export function gapSubject(g: { kind: GapKind; interventionId?: string; followUpId?: string }): string {
@@ -124,7 +123,7 @@ function chainsAtRisk(s: CaseState): Gap[] {
     if (!isOpen(i)) continue;
     const late = prerequisitesOf(s, i)
       .filter((p) => isOpen(p) && p.dueAt)
-      .sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))[0];
+      .sort((a, b) => instantOf(a.dueAt!) - instantOf(b.dueAt!))[0];
     if (late) gaps.push({ kind: 'chain_at_risk', interventionId: i.interventionId, prerequisiteId: late.interventionId, since: late.dueAt! });
   }
   return gaps;

@@ -1,40 +1,69 @@
-import { addDuration } from './duration';
+import { addDuration, instantOf, isoAt } from './duration';
 import { SCHEDULE } from './system-actor';
-import { plannedAlerts } from './alert-plan';
+import { alertKey, alertTargets, describe } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
 import { evolve } from './evolve';
-import { candidateGaps, gapsAt } from './gaps';
+import { candidateGaps, type Gap } from './gaps';
 import { rulesOf } from './rules';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+interface AlertPlan { gap: Gap; sinceMs: number; key: string; level: 1 | 2 | 3; agencyId: string; raiseAtMs: number }
+interface PlannedReminder { reminderId: string; at: number; before: string }
+interface RemindersOf { intervention: Intervention; dueMs: number; reminders: PlannedReminder[] }
 
-interface PlannedReminder { reminderId: string; at: number; before: string; intervention: Intervention }
+/**
+ * What the schedule can see coming in a state: every candidate gap's alerts (without their texts,
+ * which only a raised alert needs), every reminder, every moment. `dueActions` and `afterStep`
+ * both read it, so a step builds it once instead of each of them rebuilding every gap (issue 19:
+ * that was most of a simulated year's time).
+ */
+interface SchedulePlan { alerts: AlertPlan[]; reminders: RemindersOf[]; moments: number[] }
 
-function reminderMoments(s: CaseState, i: Intervention): PlannedReminder[] {
-  if (!i.agencyId || !i.dueAt || (i.status !== 'planned' && i.status !== 'accepted')) return [];
-  const dueAt = i.dueAt;
-  return s.policy.body.reminders.map((before) => ({
-    reminderId: `${i.interventionId}@${dueAt}/${before}`,
-    at: addDuration(dueAt, before, -1),
-    before,
-    intervention: i,
-  }));
+// States are never changed once made (evolve returns a new one), so the plan of the state last
+// looked at is kept by identity: a step asks for it twice, and a WeakMap of every state costs
+// the garbage collector more than the plans save.
+let last: { state: CaseState; plan: SchedulePlan } | undefined;
+
+function planOf(s: CaseState): SchedulePlan {
+  if (last?.state === s) return last.plan;
+  const alerts: AlertPlan[] = [];
+  const moments: number[] = [];
+  for (const gap of candidateGaps(s)) {
+    const sinceMs = instantOf(gap.since);
+    for (const { level, agencyId, after } of alertTargets(s, gap)) {
+      const raiseAtMs = after === undefined ? sinceMs : addDuration(gap.since, after);
+      alerts.push({ gap, sinceMs, key: alertKey(gap, level, agencyId), level, agencyId, raiseAtMs });
+      moments.push(raiseAtMs);
+    }
+  }
+  for (const f of s.followUps) if (f.status === 'open') moments.push(instantOf(f.dueAt));
+  const reminders: RemindersOf[] = [];
+  for (const i of s.interventions) {
+    if (!i.agencyId || !i.dueAt || (i.status !== 'planned' && i.status !== 'accepted')) continue;
+    const dueAt = i.dueAt;
+    const planned = s.policy.body.reminders.map((before) => ({
+      reminderId: `${i.interventionId}@${dueAt}/${before}`,
+      at: addDuration(dueAt, before, -1),
+      before,
+    }));
+    reminders.push({ intervention: i, dueMs: instantOf(dueAt), reminders: planned });
+    if (s.phase !== 'avslutad') for (const r of planned) moments.push(r.at);
+  }
+  const plan = { alerts, reminders, moments };
+  last = { state: s, plan };
+  return plan;
 }
 
 /**
  * The reminder to send now for one intervention: only the latest one whose moment has passed,
  * so a case opened a day before the due date gets one reminder, not a burst of stale ones.
  */
-function dueReminder(s: CaseState, i: Intervention, t: number): PlannedReminder | undefined {
-  if (!i.dueAt || t >= Date.parse(i.dueAt)) return undefined;
-  const passed = reminderMoments(s, i).filter((r) => r.at <= t).sort((a, b) => b.at - a.at);
-  const latest = passed[0];
+function dueReminder(s: CaseState, r: RemindersOf, t: number): PlannedReminder | undefined {
+  if (t >= r.dueMs) return undefined;
+  let latest: PlannedReminder | undefined;
+  // The first of equal moments wins, in the policy's order.
+  for (const x of r.reminders) if (x.at <= t && (!latest || x.at > latest.at)) latest = x;
   return latest && !s.remindersSent.includes(latest.reminderId) ? latest : undefined;
-}
-
-function raiseTimeOk(a: { raiseAt: string }, t: number) {
-  return Date.parse(a.raiseAt) <= t;
 }
 
 /**
@@ -42,6 +71,12 @@ function raiseTimeOk(a: { raiseAt: string }, t: number) {
  * alerts whose gap has closed, follow-ups now missed. Applying them makes them not due again.
  */
 export function dueActions(state: CaseState, now: string): DomainEvent[] {
+  return dueStep(state, now).events;
+}
+
+/** `dueActions`, and the state once its events are applied (what folding them would give). */
+export function dueStep(state: CaseState, now: string): { events: DomainEvent[]; state: CaseState } {
+  // A step's own clock is a new instant each time: remembering it would only churn the cache.
   const t = Date.parse(now);
   const events: DomainEvent[] = [];
   let s = state;
@@ -52,11 +87,12 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
   };
 
   for (const f of state.followUps) {
-    if (f.status === 'open' && Date.parse(f.dueAt) <= t) emit({ type: 'FollowUpMissed', data: { followUpId: f.followUpId } });
+    if (f.status === 'open' && instantOf(f.dueAt) <= t) emit({ type: 'FollowUpMissed', data: { followUpId: f.followUpId } });
   }
 
-  const open = gapsAt(s, now);
-  const wanted = open.flatMap((g) => plannedAlerts(s, g)).filter((a) => raiseTimeOk(a, t));
+  const judged = s;
+  const plan = planOf(judged);
+  const wanted = plan.alerts.filter((a) => a.sinceMs <= t && a.raiseAtMs <= t);
   const liveKeys = new Set(wanted.map((a) => a.key));
   // Closing a case ends its gaps but not the duty to answer for them (rules 2): an alert nobody
   // has acknowledged stays until someone does, and only then ends.
@@ -67,35 +103,40 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
     emit({ type: 'AlertResolved', data: { alertId: a.alertId, ...(closed ? { reason: 'case_closed' as const } : {}) } });
   }
   for (const a of wanted) {
-    const live = s.alerts.some((x) => x.key === a.key && (x.status !== 'resolved' || x.since === a.since));
+    const g = a.gap;
+    const live = s.alerts.some((x) => x.key === a.key && (x.status !== 'resolved' || x.since === g.since));
     if (live) continue;
     emit({
       type: 'AlertRaised',
       data: {
         alertId: `${s.caseId}-a${s.seq.alert + 1}`,
         key: a.key,
-        kind: a.kind,
+        kind: g.kind,
         level: a.level,
         agencyId: a.agencyId,
-        ...(a.interventionId ? { interventionId: a.interventionId } : {}),
-        ...(a.followUpId ? { followUpId: a.followUpId } : {}),
-        since: a.since,
-        message: a.message,
+        ...(g.interventionId ? { interventionId: g.interventionId } : {}),
+        ...(g.followUpId ? { followUpId: g.followUpId } : {}),
+        since: g.since,
+        message: describe(judged, g),
       },
     });
   }
 
   if (s.phase !== 'avslutad') {
-    for (const i of s.interventions) {
-      const r = dueReminder(s, i, t);
-      if (!r) continue;
+    for (const r of plan.reminders) {
+      const due = dueReminder(s, r, t);
+      if (!due) continue;
+      const i = r.intervention;
       emit({
         type: 'ReminderSent',
-        data: { reminderId: r.reminderId, interventionId: i.interventionId, agencyId: i.agencyId!, dueAt: i.dueAt!, before: r.before },
+        data: { reminderId: due.reminderId, interventionId: i.interventionId, agencyId: i.agencyId!, dueAt: i.dueAt!, before: due.before },
       });
     }
   }
-  return events;
+  // Raising and resolving alerts and sending reminders change nothing the plan is made of
+  // (gaps, their alerts' keys and moments, reminders' moments), so the next step's plan is this one.
+  if (s !== judged) last = { state: s, plan };
+  return { events, state: s };
 }
 
 /**
@@ -103,13 +144,13 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
  * alerts' raise times (of gaps that may open), follow-ups' due times, reminders.
  */
 export function scheduleMoments(s: CaseState): number[] {
-  const moments: number[] = [];
-  for (const g of candidateGaps(s)) for (const a of plannedAlerts(s, g)) moments.push(Date.parse(a.raiseAt));
-  for (const f of s.followUps) if (f.status === 'open') moments.push(Date.parse(f.dueAt));
-  if (s.phase !== 'avslutad') {
-    for (const i of s.interventions) for (const r of reminderMoments(s, i)) moments.push(r.at);
-  }
-  return moments;
+  return [...planOf(s).moments];
+}
+
+function firstMomentAfter(s: CaseState, t: number): number | null {
+  let next = Infinity;
+  for (const ms of planOf(s).moments) if (ms > t && ms < next) next = ms;
+  return Number.isFinite(next) ? next : null;
 }
 
 /**
@@ -119,10 +160,8 @@ export function scheduleMoments(s: CaseState): number[] {
  * found: a moment that fell due in between is returned too, even though it is already past.
  */
 export function nextWakeUp(s: CaseState, since: string): string | null {
-  const t = Date.parse(since);
-  let next = Infinity;
-  for (const ms of scheduleMoments(s)) if (ms > t && ms < next) next = ms;
-  return Number.isFinite(next) ? iso(next) : null;
+  const next = firstMomentAfter(s, Date.parse(since));
+  return next === null ? null : isoAt(next);
 }
 
 /** What a case does after a schedule step: look again at once, sleep until a moment, or wait for a command. */
@@ -135,8 +174,8 @@ export type AfterStep = { kind: 'now' } | { kind: 'sleep'; until: string; ms: nu
  * back until the schedule has been looked at after every moment that has passed.
  */
 export function afterStep(s: CaseState, evaluatedAt: string, now: string): AfterStep {
-  const wake = nextWakeUp(s, evaluatedAt);
+  const wake = firstMomentAfter(s, Date.parse(evaluatedAt));
   if (wake === null) return { kind: 'idle' };
-  const ms = Date.parse(wake) - Date.parse(now);
-  return ms <= 0 ? { kind: 'now' } : { kind: 'sleep', until: wake, ms };
+  const ms = wake - Date.parse(now);
+  return ms <= 0 ? { kind: 'now' } : { kind: 'sleep', until: isoAt(wake), ms };
 }

@@ -8,13 +8,16 @@ import { evolve } from '../domain/evolve';
 import { isOpen } from '../domain/gaps';
 import type { PinnedPolicy } from '../domain/schemas/policy';
 import { CURRENT_RULES } from '../domain/rules';
-import { afterStep, dueActions } from '../domain/schedule';
+import { afterStep, dueStep } from '../domain/schedule';
 import { SCHEDULE } from '../domain/system-actor';
 import type { Client } from './cohort';
 import { chance, logNormal, substream, uniform, type Random } from './random';
 import { leadTimeOf, type World } from './world';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+// A step and the command before it are mostly at one instant: formatted once.
+let lastMs = NaN;
+let lastIso = '';
+const iso = (ms: number) => (ms === lastMs ? lastIso : (lastIso = new Date((lastMs = ms)).toISOString()));
 
 /** A command someone in the simulated world sends at a moment, or a note to self (an agency starting on a task). */
 type Unqueued =
@@ -47,7 +50,7 @@ const PURPOSE = { lead: 1, waits: 2, decline: 3, ack: 4, followUp: 5, coordinato
  * One client's case in compressed time, run the way workflows/client-journey.ts runs it: every
  * command decided by `decide` on the state so far (a refusal records nothing and wakes nothing),
  * a new case recording `RulesAdopted` after its opening, and after every command and at every
- * moment `afterStep` names, a schedule step recording `dueActions`. Recording takes no time here,
+ * moment `afterStep` names, a schedule step recording `dueActions` (as `dueStep`). Recording takes no time here,
  * so a step is evaluated and finished at the same instant. A command and a timer at the same
  * moment: the timer first.
  */
@@ -149,10 +152,16 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
     send(now + days * DAY_MS, { type: 'complete_intervention', interventionId }, officer(i.agencyId!));
   };
 
-  const record = (recorded: DomainEvent[], now: number) => {
-    for (const e of recorded) {
-      state = evolve(state, e);
-      events.push(e);
+  const record = (recorded: DomainEvent[], now: number, after?: CaseState) => {
+    if (after) {
+      // The schedule step has already folded its events: the same state, and its plan with it.
+      state = after;
+      events.push(...recorded);
+    } else {
+      for (const e of recorded) {
+        state = evolve(state, e);
+        events.push(e);
+      }
     }
     react(recorded, now);
   };
@@ -217,8 +226,8 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
     }
     // The schedule step, as in the workflow's loop.
     const evaluatedAt = iso(now);
-    const due = dueActions(state, evaluatedAt);
-    if (due.length > 0) record(due, now);
+    const due = dueStep(state, evaluatedAt);
+    if (due.events.length > 0) record(due.events, now, due.state);
     if (state.phase === 'avslutad' && state.alerts.every((a) => a.status === 'resolved')) break;
     const after = afterStep(state, evaluatedAt, evaluatedAt);
     wake = after.kind === 'sleep' ? Date.parse(after.until) : after.kind === 'now' ? now : Infinity;

@@ -13,6 +13,7 @@ import { alertRoutes } from './alerts';
 import { casePrivacyRoutes } from './case-privacy';
 import { caseRoutes } from './cases';
 import { codecRoutes } from './codec';
+import { foresightRoutes } from './foresight';
 import { metricsSummaryRoutes } from './metrics-summary';
 import { subscriptionRoutes } from './subscriptions';
 import { taskRoutes } from './tasks';
@@ -32,6 +33,7 @@ export async function registerDomainRoutes(app: ApiApp, given: { pool: Pool; jou
   const figures = FiguresGate.beside(deps.pool);
   app.addHook('onClose', () => figures.close());
   await app.register(metricsSummaryRoutes, { figures });
+  await app.register(foresightRoutes, { pool: deps.pool });
   await app.register(subscriptionRoutes, { pool: deps.pool, webhookTargets: webhookTargetRules(app.deps.env) });
   await app.register(codecRoutes, { pool: deps.pool, payloadKeys: app.deps.env.PAYLOAD_KEYS, corsOrigins: app.deps.env.CODEC_CORS_ORIGINS });
 }

@@ -111,6 +111,10 @@ const ROWS: Row[] = [
     allowed: ['supervisor'], target: 'alert' },
   { method: 'GET', route: '/v1/alerts/stream', path: () => '/v1/alerts/stream', allowed: ['supervisor'], target: 'none', stream: true },
   { method: 'GET', route: '/v1/metrics/summary', path: () => '/v1/metrics/summary', allowed: ['supervisor', 'coordinator', 'admin'], target: 'none' },
+  // Foresight (issue 19): a what-if over simulated clients, and lead times that name no client.
+  { method: 'POST', route: '/v1/simulations', path: () => '/v1/simulations', body: () => ({ policy: 'default', releases: 5 }),
+    allowed: ['admin', 'supervisor'], target: 'none' },
+  { method: 'GET', route: '/v1/forecast/lead-times', path: () => '/v1/forecast/lead-times', allowed: ['supervisor', 'coordinator'], target: 'none' },
 ];
 
 /** A case with nothing due for months; interventions i1 (sot-1480), i2 (reg-vg), i3 (af). */

@@ -1,0 +1,85 @@
+import fc from 'fast-check';
+import type { CaseState } from '../../domain/case-state';
+import type { DomainEvent } from '../../domain/schemas/events';
+import { evolve } from '../../domain/evolve';
+import { defaultPolicyBody } from '../../domain/schemas/policy';
+import { afterStep, dueActions, dueStep, nextWakeUp, scheduleMoments } from '../../domain/schedule';
+import { bråShape, generateCohort } from '../../simulation/cohort';
+import { runCase } from '../../simulation/journey';
+import { defaultWorld } from '../../simulation/world';
+import { caseArb, simulate, stepArb } from './random-case';
+import * as reference from './reference-schedule';
+import { iso } from './support';
+
+/**
+ * Issue 19 made the schedule fast (one plan per state, shared by `dueActions` and `afterStep`,
+ * no alert texts for alerts not raised). Running workflows replay what it decided, so the fast
+ * schedule must decide byte for byte what the straightforward one did, in every state, at every
+ * moment, whichever way the state was reached.
+ */
+const FC_RUNS = Number(process.env.FC_RUNS ?? 30);
+
+/** Every state the log passes through, each folded afresh (a new object, as a replay makes). */
+function statesOf(events: readonly DomainEvent[]): CaseState[] {
+  const states: CaseState[] = [];
+  let s: CaseState | undefined;
+  for (const e of events) {
+    s = evolve(s, e);
+    states.push(JSON.parse(JSON.stringify(s)) as CaseState);
+  }
+  return states;
+}
+
+/** The moments worth asking about: the state's own, each schedule moment, and a millisecond either side. */
+function momentsOf(s: CaseState, at: string): number[] {
+  const ms = new Set<number>([Date.parse(at)]);
+  for (const m of reference.scheduleMoments(s)) for (const d of [-1, 0, 1]) ms.add(m + d);
+  return [...ms].filter(Number.isFinite).sort((a, b) => a - b);
+}
+
+let compared = 0;
+function agreeAt(s: CaseState, t: number, later: number) {
+  const now = iso(t);
+  const due = dueStep(s, now);
+  const expected = reference.dueActions(s, now);
+  expect(JSON.stringify(due.events)).toBe(JSON.stringify(expected));
+  expect(JSON.stringify(dueActions(s, now))).toBe(JSON.stringify(expected));
+  // The state the step hands on is the fold of its events, and the next step plans from it alike.
+  const folded = expected.reduce(evolve, s);
+  expect(JSON.stringify(due.state)).toBe(JSON.stringify(folded));
+  expect(afterStep(due.state, now, iso(later))).toEqual(reference.afterStep(folded, now, iso(later)));
+  expect(afterStep(folded, now, now)).toEqual(reference.afterStep(folded, now, now));
+  expect(nextWakeUp(due.state, now)).toBe(reference.nextWakeUp(folded, now));
+  expect(scheduleMoments(due.state)).toEqual(reference.scheduleMoments(folded));
+  compared += 1;
+}
+
+describe('the fast schedule decides what the straightforward one did', () => {
+  afterAll(() => expect(compared).toBeGreaterThan(1_000));
+
+  it('in random cases, in days and in seconds, at every moment that matters', () => {
+    fc.assert(
+      fc.property(caseArb, fc.array(stepArb, { maxLength: 25 }), fc.integer({ min: 0, max: 400 }), (spec, history, recording) => {
+        const sim = simulate(spec, history);
+        const states = statesOf(sim.events);
+        for (const [k, s] of states.entries()) {
+          for (const t of momentsOf(s, sim.events[k]!.occurredAt)) agreeAt(s, t, t + recording * sim.unit);
+        }
+      }),
+      { numRuns: FC_RUNS },
+    );
+  });
+
+  it('in the simulator\'s cases under the default policy', () => {
+    const cohort = generateCohort({ ...bråShape, releases: 25 }, defaultWorld, 11);
+    for (const client of cohort) {
+      const run = runCase(client, { policyId: 'default', version: 1, body: defaultPolicyBody }, defaultWorld, 11);
+      const states = statesOf(run.events);
+      for (const [k, s] of states.entries()) {
+        const e = run.events[k + 1];
+        const t = Date.parse((e ?? run.events[k]!).occurredAt);
+        agreeAt(s, t, t + 3_600_000);
+      }
+    }
+  });
+});
