@@ -185,8 +185,8 @@ describe('on the shared dev server', () => {
     /**
      * A case whose reminder's append is held in the log past its deadline. On a busy machine the
      * reminder's step may run before the hold is in place (or the hold may catch another case's
-     * append): then this setup did not take, which says nothing about the code, and it is played
-     * again with a new case.
+     * append), or only after the deadline: then this setup did not take, which says nothing about
+     * the code, and it is played again with a new case.
      */
     const silentCase = async () => {
       const t0 = Date.now();
@@ -204,13 +204,20 @@ describe('on the shared dev server', () => {
       } finally {
         await held.release();
       }
-      await eventually(async () => expect(typesOf(await eventsAfter(stack.pool, open.caseId))).toContain('ReminderSent'));
+      // The held step lands once released. On a very busy machine the reminder's timer may fire
+      // only after the deadline: that step then records the alert instead of the reminder, and
+      // the case never went silent (the setup did not take either).
+      await eventually(async () => {
+        const types = typesOf(await eventsAfter(stack.pool, open.caseId));
+        expect(types.includes('ReminderSent') || types.includes('AlertRaised')).toBe(true);
+      });
       await sleepUntil(dueAt + 4_000);
-      return { open, held: !recordedBeforeRelease };
+      const types = typesOf(await eventsAfter(stack.pool, open.caseId));
+      return { open, held: !recordedBeforeRelease && types.includes('ReminderSent') && !types.includes('AlertRaised') };
     };
     let attempt = await silentCase();
     for (let k = 1; k < 3 && !attempt.held; k++) {
-      report('silent case: the reminder was recorded before its deadline (the hold came too late); played again');
+      report('silent case: the reminder was not held past its deadline (the hold came too late, or the step after it); played again');
       attempt = await silentCase();
     }
     expect(attempt.held).toBe(true);
