@@ -101,8 +101,15 @@ describe('GET /v1/forecast/lead-times', () => {
       await settle(s.pool, caseId);
     }
     for (let k = 0; k < 9; k++) await openCase({ call, pool: s.pool }, t.coordinator);
-    // The open ones have now been open longer than any completed one took.
-    await new Promise((r) => setTimeout(r, 5_000));
+    // Wait until the open ones have been open longer than any completed one took (on a slow
+    // machine the first completions took long: the loop above opens and completes one by one).
+    const span = await s.pool.query<{ longest: number; youngest: number }>(
+      `SELECT (extract(epoch FROM max(completed_at - assigned_at)) * 1000)::float8 AS longest,
+              (extract(epoch FROM max(assigned_at) FILTER (WHERE completed_at IS NULL)) * 1000)::float8 AS youngest
+         FROM tasks WHERE agency_id = 'sot-1480' AND area = 'boende'`,
+    );
+    const { longest, youngest } = span.rows[0]!;
+    await new Promise((r) => setTimeout(r, Math.max(0, youngest + longest + 2_000 - Date.now())));
 
     const mine = await leadTimes(t.socialBoss);
     expect(mine.length).toBeGreaterThan(0);
