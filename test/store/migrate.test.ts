@@ -39,7 +39,7 @@ describe('migrate', () => {
     const res = await pool.query<{ src: string }>(
       "SELECT prosrc AS src FROM pg_proc WHERE proname = 'serialize_event_appends'",
     );
-    expect(res.rows[0]?.src).toContain(`pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+    expect(res.rows[0]?.src).toContain(`pg_advisory_xact_lock_shared(${APPEND_LOCK_KEY})`);
   });
 });
 
