@@ -14,6 +14,14 @@ export interface Gap {
   since: string;
 }
 
+/**
+ * Everything the gaps of a case are made of: `candidateGaps` reads nothing else (the type holds
+ * it to that), so while these are the same values a case has the same candidate gaps.
+ */
+export type GapInputs = Pick<CaseState,
+  'phase' | 'policy' | 'interventions' | 'releasedAt' | 'atRelease' | 'rules' | 'expectedReleaseAt'
+  | 'responsibility' | 'meetings' | 'period' | 'prisonAdmittedAt' | 'plan' | 'followUps'>;
+
 const BEFORE_RELEASE: readonly Phase[] = ['hakte', 'anstalt', 'utslussning'];
 const IN_PRISON: readonly Phase[] = ['anstalt', 'utslussning'];
 
@@ -27,13 +35,13 @@ export const currentPeriod = (s: Pick<CaseState, 'period'>) => s.period ?? 0;
  * names those (`atRelease`), so work added or reopened after release is not one; before, every
  * open required intervention counted while the client was out.
  */
-function releasedWithGap(s: CaseState, i: Intervention): boolean {
+function releasedWithGap(s: GapInputs, i: Intervention): boolean {
   if (s.phase !== 'frigiven' || !s.releasedAt) return false;
   return s.atRelease ? s.atRelease.openInterventionIds.includes(i.interventionId) : true;
 }
 
 /** The sentence plan's deadline: 30 days from admission to prison, 14 if at most 2 months remain. */
-export function planAdoptionDeadline(s: CaseState): string | null {
+export function planAdoptionDeadline(s: Pick<CaseState, 'prisonAdmittedAt' | 'policy' | 'expectedReleaseAt'>): string | null {
   if (!s.prisonAdmittedAt) return null;
   const m = s.policy.body.milestones;
   const short =
@@ -46,7 +54,7 @@ export function planAdoptionDeadline(s: CaseState): string | null {
  * Every gap the case could have, each with the moment it opens: the schedule sleeps until the
  * earliest future one, and `gapsAt` keeps those already open. Pure in the state alone.
  */
-export function candidateGaps(s: CaseState): Gap[] {
+export function candidateGaps(s: GapInputs): Gap[] {
   if (s.phase === 'avslutad') return [];
   const gaps: Gap[] = [];
   const m = s.policy.body.milestones;
@@ -103,7 +111,7 @@ export function gapSubject(g: { kind: GapKind; interventionId?: string; followUp
  * The open interventions of this period that wait for another (policy `after`), by id: those it
  * waits for, open or not. Only work planned from the policy has a place in a chain.
  */
-export function prerequisitesOf(s: CaseState, i: Intervention): Intervention[] {
+export function prerequisitesOf(s: Pick<CaseState, 'policy' | 'interventions'>, i: Intervention): Intervention[] {
   if (i.requirementIndex === null) return [];
   const after = s.policy.body.requirements[i.requirementIndex]?.after ?? [];
   if (after.length === 0) return [];
@@ -117,7 +125,7 @@ export function prerequisitesOf(s: CaseState, i: Intervention): Intervention[] {
  * passes: it needs its lead time after the prerequisite, and the prerequisite's due time is
  * exactly what leaves that time before its own.
  */
-function chainsAtRisk(s: CaseState): Gap[] {
+function chainsAtRisk(s: GapInputs): Gap[] {
   const gaps: Gap[] = [];
   for (const i of s.interventions) {
     if (!isOpen(i)) continue;

@@ -1,10 +1,10 @@
 import { addDuration, instantOf, isoAt } from './duration';
 import { SCHEDULE } from './system-actor';
-import { alertKey, alertTargets, describe } from './alert-plan';
+import { alertKey, alertTargets, describe, type AlertTargetInputs } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
 import { evolve } from './evolve';
-import { candidateGaps, type Gap } from './gaps';
+import { candidateGaps, type Gap, type GapInputs } from './gaps';
 import { rulesOf } from './rules';
 
 interface AlertPlan { gap: Gap; sinceMs: number; key: string; level: 1 | 2 | 3; agencyId: string; raiseAtMs: number }
@@ -19,13 +19,34 @@ interface RemindersOf { intervention: Intervention; dueMs: number; reminders: Pl
  */
 interface SchedulePlan { alerts: AlertPlan[]; reminders: RemindersOf[]; moments: number[] }
 
-// States are never changed once made (evolve returns a new one), so the plan of the state last
-// looked at is kept by identity: a step asks for it twice, and a WeakMap of every state costs
-// the garbage collector more than the plans save.
-let last: { state: CaseState; plan: SchedulePlan } | undefined;
+/** Everything a plan is made of: the gaps' inputs, and whom their alerts go to. */
+type PlanInputs = GapInputs & AlertTargetInputs;
 
-function planOf(s: CaseState): SchedulePlan {
-  if (last?.state === s) return last.plan;
+/**
+ * The same plan: every input is the same value. States are never changed once made (evolve
+ * returns a new one, sharing what an event left alone), so comparing identities is enough, and
+ * an event that touches none of these (an alert acknowledged, raised or resolved, a reminder
+ * sent, consent or needs recorded) keeps the plan of the state before it.
+ */
+function samePlanInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.interventions === b.interventions && a.followUps === b.followUps && a.phase === b.phase
+    && a.policy === b.policy && a.plan === b.plan && a.meetings === b.meetings
+    && a.responsibility === b.responsibility && a.expectedReleaseAt === b.expectedReleaseAt
+    && a.prisonAdmittedAt === b.prisonAdmittedAt && a.releasedAt === b.releasedAt
+    && a.atRelease === b.atRelease && a.rules === b.rules && a.period === b.period
+    && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+// The plan of the state last looked at is kept: a step asks for it twice, and the next state
+// mostly differs from it in what the plan is not made of. A WeakMap of every state would cost
+// the garbage collector more than the plans save.
+let last: { state: PlanInputs; plan: SchedulePlan } | undefined;
+
+function planOf(s: PlanInputs): SchedulePlan {
+  if (last && (last.state === s || samePlanInputs(last.state, s))) {
+    last.state = s;
+    return last.plan;
+  }
   const alerts: AlertPlan[] = [];
   const moments: number[] = [];
   for (const gap of candidateGaps(s)) {
@@ -76,12 +97,12 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
 
 /** `dueActions`, and the state once its events are applied (what folding them would give). */
 export function dueStep(state: CaseState, now: string): { events: DomainEvent[]; state: CaseState } {
-  // A step's own clock is a new instant each time: remembering it would only churn the cache.
-  const t = Date.parse(now);
+  const t = clockMs(now);
   const events: DomainEvent[] = [];
   let s = state;
   const emit = (e: Omit<DomainEvent, 'occurredAt' | 'actor'>) => {
-    const full = { ...e, occurredAt: now, actor: SCHEDULE } as DomainEvent;
+    // Written out, not spread: every event here is `{ type, data }` (as in `decide`).
+    const full = { type: e.type, data: e.data, occurredAt: now, actor: SCHEDULE } as DomainEvent;
     events.push(full);
     s = evolve(s, full);
   };
@@ -139,6 +160,18 @@ export function dueStep(state: CaseState, now: string): { events: DomainEvent[];
   return { events, state: s };
 }
 
+// A step's own clock is a new instant each time: remembering every one would only churn a
+// cache, but one step reads the same one up to three times (`dueStep`, then `afterStep`).
+let lastClock = '';
+let lastClockMs = NaN;
+function clockMs(iso: string): number {
+  if (iso !== lastClock) {
+    lastClockMs = Date.parse(iso);
+    lastClock = iso;
+  }
+  return lastClockMs;
+}
+
 /**
  * Every moment at which `dueActions` could have something to do, past or future, unsorted:
  * alerts' raise times (of gaps that may open), follow-ups' due times, reminders.
@@ -160,7 +193,7 @@ function firstMomentAfter(s: CaseState, t: number): number | null {
  * found: a moment that fell due in between is returned too, even though it is already past.
  */
 export function nextWakeUp(s: CaseState, since: string): string | null {
-  const next = firstMomentAfter(s, Date.parse(since));
+  const next = firstMomentAfter(s, clockMs(since));
   return next === null ? null : isoAt(next);
 }
 
@@ -174,8 +207,8 @@ export type AfterStep = { kind: 'now' } | { kind: 'sleep'; until: string; ms: nu
  * back until the schedule has been looked at after every moment that has passed.
  */
 export function afterStep(s: CaseState, evaluatedAt: string, now: string): AfterStep {
-  const wake = firstMomentAfter(s, Date.parse(evaluatedAt));
+  const wake = firstMomentAfter(s, clockMs(evaluatedAt));
   if (wake === null) return { kind: 'idle' };
-  const ms = wake - Date.parse(now);
+  const ms = wake - clockMs(now);
   return ms <= 0 ? { kind: 'now' } : { kind: 'sleep', until: isoAt(wake), ms };
 }
