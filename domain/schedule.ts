@@ -3,7 +3,7 @@ import { SCHEDULE } from './system-actor';
 import { alertKey, alertTargets, describe, type AlertTargetInputs } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
-import { evolve } from './evolve';
+import { evolveOwned } from './evolve';
 import { candidateGaps, type Gap, type GapInputs } from './gaps';
 import { rulesOf } from './rules';
 
@@ -100,11 +100,15 @@ export function dueStep(state: CaseState, now: string): { events: DomainEvent[];
   const t = clockMs(now);
   const events: DomainEvent[] = [];
   let s = state;
+  // Whether `s` is a copy made in this step and seen by nobody yet: then the next event may
+  // change it in place (`evolveOwned`, as `fold` does) instead of copying it again.
+  let owned = false;
   const emit = (e: Omit<DomainEvent, 'occurredAt' | 'actor'>) => {
     // Written out, not spread: every event here is `{ type, data }` (as in `decide`).
     const full = { type: e.type, data: e.data, occurredAt: now, actor: SCHEDULE } as DomainEvent;
     events.push(full);
-    s = evolve(s, full);
+    s = evolveOwned(s, full, owned);
+    owned = true;
   };
 
   for (const f of state.followUps) {
@@ -112,14 +116,16 @@ export function dueStep(state: CaseState, now: string): { events: DomainEvent[];
   }
 
   const judged = s;
+  owned = false; // `judged` is kept with its plan and read below: what follows copies it first
   const plan = planOf(judged);
   const wanted = plan.alerts.filter((a) => a.sinceMs <= t && a.raiseAtMs <= t);
-  const liveKeys = new Set(wanted.map((a) => a.key));
+
   // Closing a case ends its gaps but not the duty to answer for them (rules 2): an alert nobody
   // has acknowledged stays until someone does, and only then ends.
   const closed = s.phase === 'avslutad' && rulesOf(s) >= 2;
   for (const a of s.alerts) {
-    if (a.status === 'resolved' || liveKeys.has(a.key)) continue;
+    // `wanted` is a handful at most: looking through it is cheaper than a Set made at every step.
+    if (a.status === 'resolved' || wanted.some((w) => w.key === a.key)) continue;
     if (closed && a.status === 'open') continue;
     emit({ type: 'AlertResolved', data: { alertId: a.alertId, ...(closed ? { reason: 'case_closed' as const } : {}) } });
   }

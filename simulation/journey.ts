@@ -4,7 +4,7 @@ import type { Command } from '../domain/schemas/commands';
 import { decide } from '../domain/decide';
 import { DAY_MS, addDuration, formatIso } from '../domain/duration';
 import type { DomainEvent } from '../domain/schemas/events';
-import { evolve } from '../domain/evolve';
+import { fold } from '../domain/evolve';
 import { isOpen } from '../domain/gaps';
 import type { PinnedPolicy } from '../domain/schemas/policy';
 import { CURRENT_RULES } from '../domain/rules';
@@ -160,10 +160,8 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
       state = after;
       events.push(...recorded);
     } else {
-      for (const e of recorded) {
-        state = evolve(state, e);
-        events.push(e);
-      }
+      state = fold(recorded, state);
+      events.push(...recorded);
     }
     react(recorded, now);
   };
