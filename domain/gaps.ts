@@ -35,7 +35,7 @@ export const currentPeriod = (s: Pick<CaseState, 'period'>) => s.period ?? 0;
  * names those (`atRelease`), so work added or reopened after release is not one; before, every
  * open required intervention counted while the client was out.
  */
-function releasedWithGap(s: GapInputs, i: Intervention): boolean {
+function releasedWithGap(s: WorkGapInputs, i: Intervention): boolean {
   if (s.phase !== 'frigiven' || !s.releasedAt) return false;
   return s.atRelease ? s.atRelease.openInterventionIds.includes(i.interventionId) : true;
 }
@@ -56,8 +56,19 @@ export function planAdoptionDeadline(s: Pick<CaseState, 'prisonAdmittedAt' | 'po
  */
 export function candidateGaps(s: GapInputs): Gap[] {
   if (s.phase === 'avslutad') return [];
+  return [...workGaps(s), ...caseGaps(s)];
+}
+
+/** What the gaps of the work are made of (`workGaps` reads nothing else). */
+export type WorkGapInputs = Pick<GapInputs, 'phase' | 'policy' | 'interventions' | 'releasedAt' | 'atRelease'>;
+
+/**
+ * The first part of `candidateGaps`, in its order (the case not closed): the interventions' own
+ * gaps and those of their chains. Made of the work alone, so the schedule keeps it while the
+ * work stays the same.
+ */
+export function workGaps(s: WorkGapInputs): Gap[] {
   const gaps: Gap[] = [];
-  const m = s.policy.body.milestones;
   for (const i of s.interventions) {
     if (!isOpen(i)) continue;
     if (i.status === 'unassigned') gaps.push({ kind: 'intervention_unassigned', interventionId: i.interventionId, since: i.createdAt });
@@ -66,6 +77,16 @@ export function candidateGaps(s: GapInputs): Gap[] {
     if (releasedWithGap(s, i)) gaps.push({ kind: 'released_with_gap', interventionId: i.interventionId, since: s.releasedAt! });
   }
   gaps.push(...chainsAtRisk(s));
+  return gaps;
+}
+
+/** What the case's own gaps and its follow-ups' are made of (`caseGaps` reads nothing else). */
+export type CaseGapInputs = Omit<GapInputs, 'interventions'>;
+
+/** The rest of `candidateGaps`, in its order (the case not closed): the case's own gaps and its follow-ups'. */
+export function caseGaps(s: CaseGapInputs): Gap[] {
+  const gaps: Gap[] = [];
+  const m = s.policy.body.milestones;
   const rules = rulesOf(s);
   if (BEFORE_RELEASE.includes(s.phase) && s.expectedReleaseAt) {
     if (!s.responsibility.successorAgencyId) {
@@ -125,7 +146,7 @@ export function prerequisitesOf(s: Pick<CaseState, 'policy' | 'interventions'>, 
  * passes: it needs its lead time after the prerequisite, and the prerequisite's due time is
  * exactly what leaves that time before its own.
  */
-function chainsAtRisk(s: GapInputs): Gap[] {
+function chainsAtRisk(s: WorkGapInputs): Gap[] {
   const gaps: Gap[] = [];
   for (const i of s.interventions) {
     if (!isOpen(i)) continue;

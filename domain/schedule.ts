@@ -4,7 +4,7 @@ import { alertKey, alertTargets, describe, type AlertTargetInputs } from './aler
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
 import { evolveOwned } from './evolve';
-import { candidateGaps, type Gap, type GapInputs } from './gaps';
+import { caseGaps, workGaps, type Gap, type GapInputs } from './gaps';
 import { rulesOf } from './rules';
 
 interface AlertPlan { gap: Gap; sinceMs: number; key: string; level: 1 | 2 | 3; agencyId: string; raiseAtMs: number }
@@ -47,9 +47,47 @@ function planOf(s: PlanInputs): SchedulePlan {
     last.state = s;
     return last.plan;
   }
-  const alerts: AlertPlan[] = [];
-  const moments: number[] = [];
-  for (const gap of candidateGaps(s)) {
+  // Most events change either the work or the rest of the case: the part they left alone is
+  // kept (each compared on its own inputs, as the whole plan is above).
+  const work = lastWork && sameWorkInputs(lastWork.state, s) ? lastWork.part : workPlan(s);
+  const rest = lastRest && sameRestInputs(lastRest.state, s) ? lastRest.part : restPlan(s);
+  lastWork = { state: s, part: work };
+  lastRest = { state: s, part: rest };
+  // In the order one pass over `candidateGaps` gives: the work's gaps, then the case's.
+  const plan = {
+    alerts: rest.alerts.length === 0 ? work.alerts : work.alerts.length === 0 ? rest.alerts : [...work.alerts, ...rest.alerts],
+    reminders: work.reminders,
+    moments: [...work.alertMoments, ...rest.moments, ...work.reminderMoments],
+  };
+  last = { state: s, plan };
+  return plan;
+}
+
+/** The work's part of a plan: its gaps' alerts, and its reminders. */
+interface WorkPlan { alerts: AlertPlan[]; alertMoments: number[]; reminders: RemindersOf[]; reminderMoments: number[] }
+/** The rest: the case's own gaps' alerts, and the moments of those and of the open follow-ups. */
+interface RestPlan { alerts: AlertPlan[]; moments: number[] }
+
+let lastWork: { state: PlanInputs; part: WorkPlan } | undefined;
+let lastRest: { state: PlanInputs; part: RestPlan } | undefined;
+
+// What `workGaps`, the reminders and their gaps' `alertTargets` read (no follow-up: work gaps name none).
+function sameWorkInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.interventions === b.interventions && a.phase === b.phase && a.policy === b.policy
+    && a.releasedAt === b.releasedAt && a.atRelease === b.atRelease && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+// What `caseGaps`, the follow-ups and their gaps' `alertTargets` read (no intervention: these gaps name none).
+function sameRestInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.followUps === b.followUps && a.phase === b.phase && a.policy === b.policy && a.plan === b.plan
+    && a.meetings === b.meetings && a.responsibility === b.responsibility
+    && a.expectedReleaseAt === b.expectedReleaseAt && a.prisonAdmittedAt === b.prisonAdmittedAt
+    && a.releasedAt === b.releasedAt && a.atRelease === b.atRelease && a.rules === b.rules
+    && a.period === b.period && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+function alertsOf(s: PlanInputs, gaps: Gap[], alerts: AlertPlan[], moments: number[]): void {
+  for (const gap of gaps) {
     const sinceMs = instantOf(gap.since);
     for (const { level, agencyId, after } of alertTargets(s, gap)) {
       const raiseAtMs = after === undefined ? sinceMs : addDuration(gap.since, after);
@@ -57,8 +95,14 @@ function planOf(s: PlanInputs): SchedulePlan {
       moments.push(raiseAtMs);
     }
   }
-  for (const f of s.followUps) if (f.status === 'open') moments.push(instantOf(f.dueAt));
+}
+
+function workPlan(s: PlanInputs): WorkPlan {
+  const alerts: AlertPlan[] = [];
+  const alertMoments: number[] = [];
+  if (s.phase !== 'avslutad') alertsOf(s, workGaps(s), alerts, alertMoments);
   const reminders: RemindersOf[] = [];
+  const reminderMoments: number[] = [];
   for (const i of s.interventions) {
     if (!i.agencyId || !i.dueAt || (i.status !== 'planned' && i.status !== 'accepted')) continue;
     const dueAt = i.dueAt;
@@ -68,11 +112,17 @@ function planOf(s: PlanInputs): SchedulePlan {
       before,
     }));
     reminders.push({ intervention: i, dueMs: instantOf(dueAt), reminders: planned });
-    if (s.phase !== 'avslutad') for (const r of planned) moments.push(r.at);
+    if (s.phase !== 'avslutad') for (const r of planned) reminderMoments.push(r.at);
   }
-  const plan = { alerts, reminders, moments };
-  last = { state: s, plan };
-  return plan;
+  return { alerts, alertMoments, reminders, reminderMoments };
+}
+
+function restPlan(s: PlanInputs): RestPlan {
+  const alerts: AlertPlan[] = [];
+  const moments: number[] = [];
+  if (s.phase !== 'avslutad') alertsOf(s, caseGaps(s), alerts, moments);
+  for (const f of s.followUps) if (f.status === 'open') moments.push(instantOf(f.dueAt));
+  return { alerts, moments };
 }
 
 /**
