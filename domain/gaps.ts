@@ -56,7 +56,7 @@ export function planAdoptionDeadline(s: Pick<CaseState, 'prisonAdmittedAt' | 'po
  */
 export function candidateGaps(s: GapInputs): Gap[] {
   if (s.phase === 'avslutad') return [];
-  return [...workGaps(s), ...caseGaps(s)];
+  return [...workGaps(s), ...caseGaps(s), ...followUpGaps(s)];
 }
 
 /** What the gaps of the work are made of (`workGaps` reads nothing else). */
@@ -80,10 +80,10 @@ export function workGaps(s: WorkGapInputs): Gap[] {
   return gaps;
 }
 
-/** What the case's own gaps and its follow-ups' are made of (`caseGaps` reads nothing else). */
-export type CaseGapInputs = Omit<GapInputs, 'interventions'>;
+/** What the case's own gaps are made of (`caseGaps` reads nothing else). */
+export type CaseGapInputs = Omit<GapInputs, 'interventions' | 'followUps'>;
 
-/** The rest of `candidateGaps`, in its order (the case not closed): the case's own gaps and its follow-ups'. */
+/** The middle part of `candidateGaps`, in its order (the case not closed): the case's own gaps. */
 export function caseGaps(s: CaseGapInputs): Gap[] {
   const gaps: Gap[] = [];
   const m = s.policy.body.milestones;
@@ -112,6 +112,12 @@ export function caseGaps(s: CaseGapInputs): Gap[] {
     const lastPlanned = s.plan.reviewedAt ?? s.plan.adoptedAt;
     if (lastPlanned) gaps.push({ kind: 'plan_review_overdue', since: isoAt(addDuration(lastPlanned, m.planReviewEvery)) });
   }
+  return gaps;
+}
+
+/** The last part of `candidateGaps` (the case not closed): the follow-ups' gaps, made of them alone. */
+export function followUpGaps(s: Pick<GapInputs, 'followUps'>): Gap[] {
+  const gaps: Gap[] = [];
   for (const f of s.followUps) {
     if (OPEN_FOLLOW_UP_STATUSES.includes(f.status)) gaps.push({ kind: 'follow_up_missed', followUpId: f.followUpId, since: f.dueAt });
   }

@@ -4,7 +4,7 @@ import { alertKey, alertTargets, describe, type AlertTargetInputs } from './aler
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
 import { evolveOwned } from './evolve';
-import { caseGaps, workGaps, type Gap, type GapInputs } from './gaps';
+import { caseGaps, followUpGaps, workGaps, type Gap, type GapInputs } from './gaps';
 import { rulesOf } from './rules';
 
 interface AlertPlan { gap: Gap; sinceMs: number; key: string; level: 1 | 2 | 3; agencyId: string; raiseAtMs: number }
@@ -47,17 +47,20 @@ function planOf(s: PlanInputs): SchedulePlan {
     last.state = s;
     return last.plan;
   }
-  // Most events change either the work or the rest of the case: the part they left alone is
-  // kept (each compared on its own inputs, as the whole plan is above).
+  // Most events change one of the work, the rest of the case and its follow-ups: the parts they
+  // left alone are kept (each compared on its own inputs, as the whole plan is above).
   const work = lastWork && sameWorkInputs(lastWork.state, s) ? lastWork.part : workPlan(s);
   const rest = lastRest && sameRestInputs(lastRest.state, s) ? lastRest.part : restPlan(s);
+  const follow = lastFollow && sameFollowInputs(lastFollow.state, s) ? lastFollow.part : followPlan(s);
   lastWork = { state: s, part: work };
   lastRest = { state: s, part: rest };
-  // In the order one pass over `candidateGaps` gives: the work's gaps, then the case's.
+  lastFollow = { state: s, part: follow };
+  // In the order one pass over `candidateGaps` gives: the work's gaps, the case's, the follow-ups'.
+  const alerts = [work.alerts, rest.alerts, follow.alerts].filter((a) => a.length > 0);
   const plan = {
-    alerts: rest.alerts.length === 0 ? work.alerts : work.alerts.length === 0 ? rest.alerts : [...work.alerts, ...rest.alerts],
+    alerts: alerts.length === 0 ? [] : alerts.length === 1 ? alerts[0]! : alerts[0]!.concat(...alerts.slice(1)),
     reminders: work.reminders,
-    moments: [...work.alertMoments, ...rest.moments, ...work.reminderMoments],
+    moments: [...work.alertMoments, ...rest.moments, ...follow.moments, ...work.reminderMoments],
   };
   last = { state: s, plan };
   return plan;
@@ -65,11 +68,12 @@ function planOf(s: PlanInputs): SchedulePlan {
 
 /** The work's part of a plan: its gaps' alerts, and its reminders. */
 interface WorkPlan { alerts: AlertPlan[]; alertMoments: number[]; reminders: RemindersOf[]; reminderMoments: number[] }
-/** The rest: the case's own gaps' alerts, and the moments of those and of the open follow-ups. */
+/** The rest: the case's own gaps' alerts and their moments; or the follow-ups', and the open ones' due times. */
 interface RestPlan { alerts: AlertPlan[]; moments: number[] }
 
 let lastWork: { state: PlanInputs; part: WorkPlan } | undefined;
 let lastRest: { state: PlanInputs; part: RestPlan } | undefined;
+let lastFollow: { state: PlanInputs; part: RestPlan } | undefined;
 
 // What `workGaps`, the reminders and their gaps' `alertTargets` read (no follow-up: work gaps name none).
 function sameWorkInputs(a: PlanInputs, b: PlanInputs): boolean {
@@ -77,13 +81,18 @@ function sameWorkInputs(a: PlanInputs, b: PlanInputs): boolean {
     && a.releasedAt === b.releasedAt && a.atRelease === b.atRelease && a.coordinatorAgencyId === b.coordinatorAgencyId;
 }
 
-// What `caseGaps`, the follow-ups and their gaps' `alertTargets` read (no intervention: these gaps name none).
+// What `caseGaps` and its gaps' `alertTargets` read (no intervention, no follow-up: these gaps name none).
 function sameRestInputs(a: PlanInputs, b: PlanInputs): boolean {
-  return a.followUps === b.followUps && a.phase === b.phase && a.policy === b.policy && a.plan === b.plan
+  return a.phase === b.phase && a.policy === b.policy && a.plan === b.plan
     && a.meetings === b.meetings && a.responsibility === b.responsibility
     && a.expectedReleaseAt === b.expectedReleaseAt && a.prisonAdmittedAt === b.prisonAdmittedAt
     && a.releasedAt === b.releasedAt && a.atRelease === b.atRelease && a.rules === b.rules
     && a.period === b.period && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+// What `followUpGaps` and its gaps' `alertTargets` read.
+function sameFollowInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.followUps === b.followUps && a.phase === b.phase && a.policy === b.policy && a.coordinatorAgencyId === b.coordinatorAgencyId;
 }
 
 function alertsOf(s: PlanInputs, gaps: Gap[], alerts: AlertPlan[], moments: number[]): void {
@@ -121,6 +130,13 @@ function restPlan(s: PlanInputs): RestPlan {
   const alerts: AlertPlan[] = [];
   const moments: number[] = [];
   if (s.phase !== 'avslutad') alertsOf(s, caseGaps(s), alerts, moments);
+  return { alerts, moments };
+}
+
+function followPlan(s: PlanInputs): RestPlan {
+  const alerts: AlertPlan[] = [];
+  const moments: number[] = [];
+  if (s.phase !== 'avslutad') alertsOf(s, followUpGaps(s), alerts, moments);
   for (const f of s.followUps) if (f.status === 'open') moments.push(instantOf(f.dueAt));
   return { alerts, moments };
 }
