@@ -44,6 +44,9 @@ export function describe(s: CaseState, g: Gap): string {
   }
 }
 
+/** Everything `alertTargets` reads of a case. */
+export type AlertTargetInputs = Pick<CaseState, 'coordinatorAgencyId' | 'interventions' | 'followUps' | 'policy' | 'phase'>;
+
 /** One alert a gap calls for; `after`: raised that long after the gap begins, else at once. */
 export interface AlertTarget { level: 1 | 2 | 3; agencyId: string; after?: string }
 
@@ -53,7 +56,7 @@ export interface AlertTarget { level: 1 | 2 | 3; agencyId: string; after?: strin
  * for a release with a required intervention still open, and to the coordinator's agency for a
  * release nobody took over. Case-level gaps go to the coordinator.
  */
-export function alertTargets(s: CaseState, g: Gap): AlertTarget[] {
+export function alertTargets(s: AlertTargetInputs, g: Gap): AlertTarget[] {
   const coordinator = s.coordinatorAgencyId;
   const owner = g.interventionId
     ? s.interventions.find((i) => i.interventionId === g.interventionId)?.agencyId ?? null

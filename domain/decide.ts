@@ -1,4 +1,4 @@
-import { addDuration } from './duration';
+import { addDuration, formatIso } from './duration';
 import type { Agency } from './schemas/agency';
 import { resolveAgency } from './agency-resolution';
 import { responsibilityProblem } from './access';
@@ -22,7 +22,7 @@ export type Decision = { ok: true; events: DomainEvent[] } | { ok: false; reject
 type Draft = Omit<DomainEvent, 'occurredAt' | 'actor'>;
 type Result = Draft[] | Rejection;
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = formatIso;
 
 /**
  * Decides what a command means for a case: the events to record, or why not. Pure: the time,
@@ -33,7 +33,9 @@ export function decide(state: CaseState | undefined, command: Command, ctx: Comm
   if (!Array.isArray(result)) return { ok: false, rejection: result };
   return {
     ok: true,
-    events: result.map((d) => ({ ...d, occurredAt: ctx.now, actor: ctx.actor }) as DomainEvent),
+    // Every draft is `{ type, data }`: written out, not spread, the events share one shape, and
+    // spreading each draft was a third of `decide`'s time in a simulated year (issue 19).
+    events: result.map((d) => ({ type: d.type, data: d.data, occurredAt: ctx.now, actor: ctx.actor }) as DomainEvent),
   };
 }
 

@@ -67,8 +67,17 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
     };
   }
   if (!state) return state as unknown as CaseState;
-  // The one copy an event makes: each case below changes this copy, never `state`.
-  const s: CaseState = { ...state, version: state.version + 1 };
+  // The one copy an event makes: `change` alters this copy, never `state`.
+  return change({ ...state }, event);
+}
+
+/**
+ * An event applied to a state that nobody else holds (a copy made for it): its top level is
+ * changed in place, and what lies below it is replaced, never changed, so states it shares
+ * arrays and objects with stay as they were.
+ */
+function change(s: CaseState, event: Exclude<DomainEvent, { type: 'CaseOpened' }>): CaseState {
+  s.version = s.version + 1;
   const at = event.occurredAt;
   switch (event.type) {
     case 'PhaseChanged': {
@@ -232,6 +241,26 @@ export function evolve(state: CaseState | undefined, event: DomainEvent): CaseSt
   }
 }
 
+/**
+ * `events.reduce(evolve, initial)`, copying the state once for all the events instead of once
+ * each: the states in between are seen by nobody, so the copy made for the first event takes
+ * the others in place (issue 19).
+ */
 export function fold(events: readonly DomainEvent[], initial?: CaseState): CaseState | undefined {
-  return events.reduce<CaseState | undefined>((s, e) => evolve(s, e), initial);
+  let s = initial;
+  let owned = false; // `s` was made here and is held by nobody else
+  for (const e of events) {
+    if (owned && e.type !== 'CaseOpened') {
+      s = change(s!, e);
+    } else {
+      s = evolve(s, e);
+      owned = s !== undefined;
+    }
+  }
+  return s;
+}
+
+/** `fold`, for the schedule's own use: `s` may be taken in place only when `owned`. */
+export function evolveOwned(s: CaseState, event: DomainEvent, owned: boolean): CaseState {
+  return owned && event.type !== 'CaseOpened' ? change(s, event) : evolve(s, event);
 }

@@ -14,6 +14,14 @@ export interface Gap {
   since: string;
 }
 
+/**
+ * Everything the gaps of a case are made of: `candidateGaps` reads nothing else (the type holds
+ * it to that), so while these are the same values a case has the same candidate gaps.
+ */
+export type GapInputs = Pick<CaseState,
+  'phase' | 'policy' | 'interventions' | 'releasedAt' | 'atRelease' | 'rules' | 'expectedReleaseAt'
+  | 'responsibility' | 'meetings' | 'period' | 'prisonAdmittedAt' | 'plan' | 'followUps'>;
+
 const BEFORE_RELEASE: readonly Phase[] = ['hakte', 'anstalt', 'utslussning'];
 const IN_PRISON: readonly Phase[] = ['anstalt', 'utslussning'];
 
@@ -27,13 +35,13 @@ export const currentPeriod = (s: Pick<CaseState, 'period'>) => s.period ?? 0;
  * names those (`atRelease`), so work added or reopened after release is not one; before, every
  * open required intervention counted while the client was out.
  */
-function releasedWithGap(s: CaseState, i: Intervention): boolean {
+function releasedWithGap(s: WorkGapInputs, i: Intervention): boolean {
   if (s.phase !== 'frigiven' || !s.releasedAt) return false;
   return s.atRelease ? s.atRelease.openInterventionIds.includes(i.interventionId) : true;
 }
 
 /** The sentence plan's deadline: 30 days from admission to prison, 14 if at most 2 months remain. */
-export function planAdoptionDeadline(s: CaseState): string | null {
+export function planAdoptionDeadline(s: Pick<CaseState, 'prisonAdmittedAt' | 'policy' | 'expectedReleaseAt'>): string | null {
   if (!s.prisonAdmittedAt) return null;
   const m = s.policy.body.milestones;
   const short =
@@ -46,10 +54,21 @@ export function planAdoptionDeadline(s: CaseState): string | null {
  * Every gap the case could have, each with the moment it opens: the schedule sleeps until the
  * earliest future one, and `gapsAt` keeps those already open. Pure in the state alone.
  */
-export function candidateGaps(s: CaseState): Gap[] {
+export function candidateGaps(s: GapInputs): Gap[] {
   if (s.phase === 'avslutad') return [];
+  return [...workGaps(s), ...caseGaps(s), ...followUpGaps(s)];
+}
+
+/** What the gaps of the work are made of (`workGaps` reads nothing else). */
+export type WorkGapInputs = Pick<GapInputs, 'phase' | 'policy' | 'interventions' | 'releasedAt' | 'atRelease'>;
+
+/**
+ * The first part of `candidateGaps`, in its order (the case not closed): the interventions' own
+ * gaps and those of their chains. Made of the work alone, so the schedule keeps it while the
+ * work stays the same.
+ */
+export function workGaps(s: WorkGapInputs): Gap[] {
   const gaps: Gap[] = [];
-  const m = s.policy.body.milestones;
   for (const i of s.interventions) {
     if (!isOpen(i)) continue;
     if (i.status === 'unassigned') gaps.push({ kind: 'intervention_unassigned', interventionId: i.interventionId, since: i.createdAt });
@@ -58,6 +77,16 @@ export function candidateGaps(s: CaseState): Gap[] {
     if (releasedWithGap(s, i)) gaps.push({ kind: 'released_with_gap', interventionId: i.interventionId, since: s.releasedAt! });
   }
   gaps.push(...chainsAtRisk(s));
+  return gaps;
+}
+
+/** What the case's own gaps are made of (`caseGaps` reads nothing else). */
+export type CaseGapInputs = Omit<GapInputs, 'interventions' | 'followUps'>;
+
+/** The middle part of `candidateGaps`, in its order (the case not closed): the case's own gaps. */
+export function caseGaps(s: CaseGapInputs): Gap[] {
+  const gaps: Gap[] = [];
+  const m = s.policy.body.milestones;
   const rules = rulesOf(s);
   if (BEFORE_RELEASE.includes(s.phase) && s.expectedReleaseAt) {
     if (!s.responsibility.successorAgencyId) {
@@ -83,6 +112,12 @@ export function candidateGaps(s: CaseState): Gap[] {
     const lastPlanned = s.plan.reviewedAt ?? s.plan.adoptedAt;
     if (lastPlanned) gaps.push({ kind: 'plan_review_overdue', since: isoAt(addDuration(lastPlanned, m.planReviewEvery)) });
   }
+  return gaps;
+}
+
+/** The last part of `candidateGaps` (the case not closed): the follow-ups' gaps, made of them alone. */
+export function followUpGaps(s: Pick<GapInputs, 'followUps'>): Gap[] {
+  const gaps: Gap[] = [];
   for (const f of s.followUps) {
     if (OPEN_FOLLOW_UP_STATUSES.includes(f.status)) gaps.push({ kind: 'follow_up_missed', followUpId: f.followUpId, since: f.dueAt });
   }
@@ -103,7 +138,7 @@ export function gapSubject(g: { kind: GapKind; interventionId?: string; followUp
  * The open interventions of this period that wait for another (policy `after`), by id: those it
  * waits for, open or not. Only work planned from the policy has a place in a chain.
  */
-export function prerequisitesOf(s: CaseState, i: Intervention): Intervention[] {
+export function prerequisitesOf(s: Pick<CaseState, 'policy' | 'interventions'>, i: Intervention): Intervention[] {
   if (i.requirementIndex === null) return [];
   const after = s.policy.body.requirements[i.requirementIndex]?.after ?? [];
   if (after.length === 0) return [];
@@ -117,7 +152,7 @@ export function prerequisitesOf(s: CaseState, i: Intervention): Intervention[] {
  * passes: it needs its lead time after the prerequisite, and the prerequisite's due time is
  * exactly what leaves that time before its own.
  */
-function chainsAtRisk(s: CaseState): Gap[] {
+function chainsAtRisk(s: WorkGapInputs): Gap[] {
   const gaps: Gap[] = [];
   for (const i of s.interventions) {
     if (!isOpen(i)) continue;

@@ -1,10 +1,10 @@
 import { addDuration, instantOf, isoAt } from './duration';
 import { SCHEDULE } from './system-actor';
-import { alertKey, alertTargets, describe } from './alert-plan';
+import { alertKey, alertTargets, describe, type AlertTargetInputs } from './alert-plan';
 import type { CaseState, Intervention } from './case-state';
 import type { DomainEvent } from './schemas/events';
-import { evolve } from './evolve';
-import { candidateGaps, type Gap } from './gaps';
+import { evolveOwned } from './evolve';
+import { caseGaps, followUpGaps, workGaps, type Gap, type GapInputs } from './gaps';
 import { rulesOf } from './rules';
 
 interface AlertPlan { gap: Gap; sinceMs: number; key: string; level: 1 | 2 | 3; agencyId: string; raiseAtMs: number }
@@ -19,16 +19,84 @@ interface RemindersOf { intervention: Intervention; dueMs: number; reminders: Pl
  */
 interface SchedulePlan { alerts: AlertPlan[]; reminders: RemindersOf[]; moments: number[] }
 
-// States are never changed once made (evolve returns a new one), so the plan of the state last
-// looked at is kept by identity: a step asks for it twice, and a WeakMap of every state costs
-// the garbage collector more than the plans save.
-let last: { state: CaseState; plan: SchedulePlan } | undefined;
+/** Everything a plan is made of: the gaps' inputs, and whom their alerts go to. */
+type PlanInputs = GapInputs & AlertTargetInputs;
 
-function planOf(s: CaseState): SchedulePlan {
-  if (last?.state === s) return last.plan;
-  const alerts: AlertPlan[] = [];
-  const moments: number[] = [];
-  for (const gap of candidateGaps(s)) {
+/**
+ * The same plan: every input is the same value. States are never changed once made (evolve
+ * returns a new one, sharing what an event left alone), so comparing identities is enough, and
+ * an event that touches none of these (an alert acknowledged, raised or resolved, a reminder
+ * sent, consent or needs recorded) keeps the plan of the state before it.
+ */
+function samePlanInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.interventions === b.interventions && a.followUps === b.followUps && a.phase === b.phase
+    && a.policy === b.policy && a.plan === b.plan && a.meetings === b.meetings
+    && a.responsibility === b.responsibility && a.expectedReleaseAt === b.expectedReleaseAt
+    && a.prisonAdmittedAt === b.prisonAdmittedAt && a.releasedAt === b.releasedAt
+    && a.atRelease === b.atRelease && a.rules === b.rules && a.period === b.period
+    && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+// The plan of the state last looked at is kept: a step asks for it twice, and the next state
+// mostly differs from it in what the plan is not made of. A WeakMap of every state would cost
+// the garbage collector more than the plans save.
+let last: { state: PlanInputs; plan: SchedulePlan } | undefined;
+
+function planOf(s: PlanInputs): SchedulePlan {
+  if (last && (last.state === s || samePlanInputs(last.state, s))) {
+    last.state = s;
+    return last.plan;
+  }
+  // Most events change one of the work, the rest of the case and its follow-ups: the parts they
+  // left alone are kept (each compared on its own inputs, as the whole plan is above).
+  const work = lastWork && sameWorkInputs(lastWork.state, s) ? lastWork.part : workPlan(s);
+  const rest = lastRest && sameRestInputs(lastRest.state, s) ? lastRest.part : restPlan(s);
+  const follow = lastFollow && sameFollowInputs(lastFollow.state, s) ? lastFollow.part : followPlan(s);
+  lastWork = { state: s, part: work };
+  lastRest = { state: s, part: rest };
+  lastFollow = { state: s, part: follow };
+  // In the order one pass over `candidateGaps` gives: the work's gaps, the case's, the follow-ups'.
+  const alerts = [work.alerts, rest.alerts, follow.alerts].filter((a) => a.length > 0);
+  const plan = {
+    alerts: alerts.length === 0 ? [] : alerts.length === 1 ? alerts[0]! : alerts[0]!.concat(...alerts.slice(1)),
+    reminders: work.reminders,
+    moments: [...work.alertMoments, ...rest.moments, ...follow.moments, ...work.reminderMoments],
+  };
+  last = { state: s, plan };
+  return plan;
+}
+
+/** The work's part of a plan: its gaps' alerts, and its reminders. */
+interface WorkPlan { alerts: AlertPlan[]; alertMoments: number[]; reminders: RemindersOf[]; reminderMoments: number[] }
+/** The rest: the case's own gaps' alerts and their moments; or the follow-ups', and the open ones' due times. */
+interface RestPlan { alerts: AlertPlan[]; moments: number[] }
+
+let lastWork: { state: PlanInputs; part: WorkPlan } | undefined;
+let lastRest: { state: PlanInputs; part: RestPlan } | undefined;
+let lastFollow: { state: PlanInputs; part: RestPlan } | undefined;
+
+// What `workGaps`, the reminders and their gaps' `alertTargets` read (no follow-up: work gaps name none).
+function sameWorkInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.interventions === b.interventions && a.phase === b.phase && a.policy === b.policy
+    && a.releasedAt === b.releasedAt && a.atRelease === b.atRelease && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+// What `caseGaps` and its gaps' `alertTargets` read (no intervention, no follow-up: these gaps name none).
+function sameRestInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.phase === b.phase && a.policy === b.policy && a.plan === b.plan
+    && a.meetings === b.meetings && a.responsibility === b.responsibility
+    && a.expectedReleaseAt === b.expectedReleaseAt && a.prisonAdmittedAt === b.prisonAdmittedAt
+    && a.releasedAt === b.releasedAt && a.atRelease === b.atRelease && a.rules === b.rules
+    && a.period === b.period && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+// What `followUpGaps` and its gaps' `alertTargets` read.
+function sameFollowInputs(a: PlanInputs, b: PlanInputs): boolean {
+  return a.followUps === b.followUps && a.phase === b.phase && a.policy === b.policy && a.coordinatorAgencyId === b.coordinatorAgencyId;
+}
+
+function alertsOf(s: PlanInputs, gaps: Gap[], alerts: AlertPlan[], moments: number[]): void {
+  for (const gap of gaps) {
     const sinceMs = instantOf(gap.since);
     for (const { level, agencyId, after } of alertTargets(s, gap)) {
       const raiseAtMs = after === undefined ? sinceMs : addDuration(gap.since, after);
@@ -36,8 +104,14 @@ function planOf(s: CaseState): SchedulePlan {
       moments.push(raiseAtMs);
     }
   }
-  for (const f of s.followUps) if (f.status === 'open') moments.push(instantOf(f.dueAt));
+}
+
+function workPlan(s: PlanInputs): WorkPlan {
+  const alerts: AlertPlan[] = [];
+  const alertMoments: number[] = [];
+  if (s.phase !== 'avslutad') alertsOf(s, workGaps(s), alerts, alertMoments);
   const reminders: RemindersOf[] = [];
+  const reminderMoments: number[] = [];
   for (const i of s.interventions) {
     if (!i.agencyId || !i.dueAt || (i.status !== 'planned' && i.status !== 'accepted')) continue;
     const dueAt = i.dueAt;
@@ -47,11 +121,24 @@ function planOf(s: CaseState): SchedulePlan {
       before,
     }));
     reminders.push({ intervention: i, dueMs: instantOf(dueAt), reminders: planned });
-    if (s.phase !== 'avslutad') for (const r of planned) moments.push(r.at);
+    if (s.phase !== 'avslutad') for (const r of planned) reminderMoments.push(r.at);
   }
-  const plan = { alerts, reminders, moments };
-  last = { state: s, plan };
-  return plan;
+  return { alerts, alertMoments, reminders, reminderMoments };
+}
+
+function restPlan(s: PlanInputs): RestPlan {
+  const alerts: AlertPlan[] = [];
+  const moments: number[] = [];
+  if (s.phase !== 'avslutad') alertsOf(s, caseGaps(s), alerts, moments);
+  return { alerts, moments };
+}
+
+function followPlan(s: PlanInputs): RestPlan {
+  const alerts: AlertPlan[] = [];
+  const moments: number[] = [];
+  if (s.phase !== 'avslutad') alertsOf(s, followUpGaps(s), alerts, moments);
+  for (const f of s.followUps) if (f.status === 'open') moments.push(instantOf(f.dueAt));
+  return { alerts, moments };
 }
 
 /**
@@ -76,14 +163,18 @@ export function dueActions(state: CaseState, now: string): DomainEvent[] {
 
 /** `dueActions`, and the state once its events are applied (what folding them would give). */
 export function dueStep(state: CaseState, now: string): { events: DomainEvent[]; state: CaseState } {
-  // A step's own clock is a new instant each time: remembering it would only churn the cache.
-  const t = Date.parse(now);
+  const t = clockMs(now);
   const events: DomainEvent[] = [];
   let s = state;
+  // Whether `s` is a copy made in this step and seen by nobody yet: then the next event may
+  // change it in place (`evolveOwned`, as `fold` does) instead of copying it again.
+  let owned = false;
   const emit = (e: Omit<DomainEvent, 'occurredAt' | 'actor'>) => {
-    const full = { ...e, occurredAt: now, actor: SCHEDULE } as DomainEvent;
+    // Written out, not spread: every event here is `{ type, data }` (as in `decide`).
+    const full = { type: e.type, data: e.data, occurredAt: now, actor: SCHEDULE } as DomainEvent;
     events.push(full);
-    s = evolve(s, full);
+    s = evolveOwned(s, full, owned);
+    owned = true;
   };
 
   for (const f of state.followUps) {
@@ -91,14 +182,16 @@ export function dueStep(state: CaseState, now: string): { events: DomainEvent[];
   }
 
   const judged = s;
+  owned = false; // `judged` is kept with its plan and read below: what follows copies it first
   const plan = planOf(judged);
   const wanted = plan.alerts.filter((a) => a.sinceMs <= t && a.raiseAtMs <= t);
-  const liveKeys = new Set(wanted.map((a) => a.key));
+
   // Closing a case ends its gaps but not the duty to answer for them (rules 2): an alert nobody
   // has acknowledged stays until someone does, and only then ends.
   const closed = s.phase === 'avslutad' && rulesOf(s) >= 2;
   for (const a of s.alerts) {
-    if (a.status === 'resolved' || liveKeys.has(a.key)) continue;
+    // `wanted` is a handful at most: looking through it is cheaper than a Set made at every step.
+    if (a.status === 'resolved' || wanted.some((w) => w.key === a.key)) continue;
     if (closed && a.status === 'open') continue;
     emit({ type: 'AlertResolved', data: { alertId: a.alertId, ...(closed ? { reason: 'case_closed' as const } : {}) } });
   }
@@ -139,6 +232,18 @@ export function dueStep(state: CaseState, now: string): { events: DomainEvent[];
   return { events, state: s };
 }
 
+// A step's own clock is a new instant each time: remembering every one would only churn a
+// cache, but one step reads the same one up to three times (`dueStep`, then `afterStep`).
+let lastClock = '';
+let lastClockMs = NaN;
+function clockMs(iso: string): number {
+  if (iso !== lastClock) {
+    lastClockMs = Date.parse(iso);
+    lastClock = iso;
+  }
+  return lastClockMs;
+}
+
 /**
  * Every moment at which `dueActions` could have something to do, past or future, unsorted:
  * alerts' raise times (of gaps that may open), follow-ups' due times, reminders.
@@ -160,7 +265,7 @@ function firstMomentAfter(s: CaseState, t: number): number | null {
  * found: a moment that fell due in between is returned too, even though it is already past.
  */
 export function nextWakeUp(s: CaseState, since: string): string | null {
-  const next = firstMomentAfter(s, Date.parse(since));
+  const next = firstMomentAfter(s, clockMs(since));
   return next === null ? null : isoAt(next);
 }
 
@@ -174,8 +279,8 @@ export type AfterStep = { kind: 'now' } | { kind: 'sleep'; until: string; ms: nu
  * back until the schedule has been looked at after every moment that has passed.
  */
 export function afterStep(s: CaseState, evaluatedAt: string, now: string): AfterStep {
-  const wake = firstMomentAfter(s, Date.parse(evaluatedAt));
+  const wake = firstMomentAfter(s, clockMs(evaluatedAt));
   if (wake === null) return { kind: 'idle' };
-  const ms = wake - Date.parse(now);
+  const ms = wake - clockMs(now);
   return ms <= 0 ? { kind: 'now' } : { kind: 'sleep', until: isoAt(wake), ms };
 }

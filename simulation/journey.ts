@@ -2,9 +2,9 @@ import type { Person } from '../domain/schemas/actor';
 import type { CaseState } from '../domain/case-state';
 import type { Command } from '../domain/schemas/commands';
 import { decide } from '../domain/decide';
-import { DAY_MS, addDuration } from '../domain/duration';
+import { DAY_MS, addDuration, formatIso } from '../domain/duration';
 import type { DomainEvent } from '../domain/schemas/events';
-import { evolve } from '../domain/evolve';
+import { fold } from '../domain/evolve';
 import { isOpen } from '../domain/gaps';
 import type { PinnedPolicy } from '../domain/schemas/policy';
 import { CURRENT_RULES } from '../domain/rules';
@@ -17,7 +17,7 @@ import { leadTimeOf, type World } from './world';
 // A step and the command before it are mostly at one instant: formatted once.
 let lastMs = NaN;
 let lastIso = '';
-const iso = (ms: number) => (ms === lastMs ? lastIso : (lastIso = new Date((lastMs = ms)).toISOString()));
+const iso = (ms: number) => (ms === lastMs ? lastIso : (lastIso = formatIso((lastMs = ms))));
 
 /** A command someone in the simulated world sends at a moment, or a note to self (an agency starting on a task). */
 type Unqueued =
@@ -65,7 +65,9 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
   const queue: Pending[] = [];
   let seq = 0;
   const push = (p: Unqueued) => {
-    const item: Pending = { ...p, seq: seq++ };
+    // Every `p` is a literal made for this call: numbered in place, not copied.
+    const item = p as Pending;
+    item.seq = seq++;
     let lo = 0;
     let hi = queue.length;
     while (lo < hi) {
@@ -158,10 +160,8 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
       state = after;
       events.push(...recorded);
     } else {
-      for (const e of recorded) {
-        state = evolve(state, e);
-        events.push(e);
-      }
+      state = fold(recorded, state);
+      events.push(...recorded);
     }
     react(recorded, now);
   };

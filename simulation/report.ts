@@ -68,16 +68,17 @@ export function reportCollector(label: string, year: number) {
       const open = new Map<string, { agencyId: string; since: number }>();
       const areaOf = new Map<string, Area>();
       for (const e of run.events) {
-        const t = Date.parse(e.occurredAt);
+        // Only the work's own events need their time: parsed there, not for every event.
         switch (e.type) {
           case 'InterventionPlanned':
             areaOf.set(e.data.interventionId, e.data.area);
-            if (e.data.agencyId) open.set(e.data.interventionId, { agencyId: e.data.agencyId, since: t });
+            if (e.data.agencyId) open.set(e.data.interventionId, { agencyId: e.data.agencyId, since: Date.parse(e.occurredAt) });
             break;
           case 'InterventionAssigned': {
             const was = open.get(e.data.interventionId);
-            if (was) interval(was.agencyId, was.since, t);
-            open.set(e.data.interventionId, { agencyId: e.data.agencyId, since: t });
+            const at = Date.parse(e.occurredAt);
+            if (was) interval(was.agencyId, was.since, at);
+            open.set(e.data.interventionId, { agencyId: e.data.agencyId, since: at });
             break;
           }
           case 'PhaseChanged':
@@ -106,7 +107,7 @@ export function reportCollector(label: string, year: number) {
             if (ENDS.has(e.type)) {
               const id = (e.data as { interventionId: string }).interventionId;
               const was = open.get(id);
-              if (was) interval(was.agencyId, was.since, t);
+              if (was) interval(was.agencyId, was.since, Date.parse(e.occurredAt));
               open.delete(id);
             }
         }

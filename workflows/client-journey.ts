@@ -7,7 +7,7 @@ import { decide } from '../domain/decide';
 import type { CaseState } from '../domain/case-state';
 import type { Command } from '../domain/schemas/commands';
 import type { DomainEvent } from '../domain/schemas/events';
-import { evolve } from '../domain/evolve';
+import { fold } from '../domain/evolve';
 import { CURRENT_RULES, rulesOf } from '../domain/rules';
 import { SCHEDULE } from '../domain/system-actor';
 import { gapsAt } from '../domain/gaps';
@@ -238,7 +238,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     const expectedVersion = before?.version ?? 0;
     const caseId = caseIdOf(events);
     await acts.appendEvents({ caseId, expectedVersion, events, requestId, workflowRunId: workflowInfo().runId });
-    state = events.reduce<CaseState | undefined>((s, e) => evolve(s, e), before);
+    state = fold(events, before);
     notify(events, caseId);
   };
 
@@ -258,7 +258,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     const missed = await acts.eventsAfter({ caseId, afterVersion: state?.version ?? 0 });
     logMayBeAhead = false;
     if (missed.events.length === 0) return 0;
-    state = missed.events.reduce<CaseState | undefined>((s, e) => evolve(s, e), state);
+    state = fold(missed.events, state);
     const version = state!.version;
     processed = [...processed, ...missed.requestIds.map((requestId) => ({ requestId, version }))].slice(-PROCESSED_KEPT);
     changed = true;

@@ -4,6 +4,8 @@ import {
   addDuration,
   DAY_MS,
   durationToMs,
+  formatIso,
+  isoAt,
   isValidDuration,
   parseDuration,
   toEpochMs,
@@ -264,5 +266,24 @@ describe('toEpochMs', () => {
     expect(toEpochMs('2025-06-01')).toBe(Date.UTC(2025, 5, 1));
     expect(toEpochMs('2025-06-01T02:00:00+02:00')).toBe(Date.UTC(2025, 5, 1));
     expect(toEpochMs('2025-06-01T00:00:00.123Z')).toBe(Date.UTC(2025, 5, 1) + 123);
+  });
+});
+
+describe('formatIso', () => {
+  // The schedule, `decide` and the simulator write every instant with it (issue 19): it must be
+  // `toISOString` to the byte, fractions of a millisecond and the edges of the plain years included.
+  const LAST_PLAIN = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+  it('writes what toISOString writes, for any instant', () => {
+    const instant = fc.oneof(
+      fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2200, 0, 1) }),
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.double({ min: -1e13, max: 3e14, noNaN: true }),
+      fc.constantFrom(0, -0, -1, 0.5, -0.5, 0.999, LAST_PLAIN, LAST_PLAIN + 0.5, LAST_PLAIN + 1, 8.64e15, -8.64e15, Date.UTC(2024, 1, 29, 23, 59, 59, 999)),
+    );
+    fc.assert(fc.property(instant, (ms) => formatIso(ms) === new Date(ms).toISOString() && isoAt(ms) === formatIso(ms)), { numRuns: 50_000 });
+  });
+
+  it('throws where toISOString throws', () => {
+    for (const ms of [NaN, Infinity, -Infinity, 8.64e15 + 1]) expect(() => formatIso(ms)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { CaseState } from '../../domain/case-state';
 import type { DomainEvent } from '../../domain/schemas/events';
-import { evolve } from '../../domain/evolve';
+import { evolve, fold } from '../../domain/evolve';
 import { defaultPolicyBody } from '../../domain/schemas/policy';
 import { afterStep, dueActions, dueStep, nextWakeUp, scheduleMoments } from '../../domain/schedule';
 import { bråShape, generateCohort } from '../../simulation/cohort';
@@ -70,6 +70,27 @@ describe('the fast schedule decides what the straightforward one did', () => {
     );
   });
 
+  // The plan is reused while what it is made of is the same (the same objects): in states folded
+  // one from another, an event that leaves the gaps' inputs alone keeps the plan, and the plan
+  // must still be this state's. Asked in order and out of it, so the one kept is never the one before.
+  it('in states folded one from another, which share what an event left alone, in any order', () => {
+    fc.assert(
+      fc.property(caseArb, fc.array(stepArb, { maxLength: 25 }), fc.integer({ min: 0, max: 400 }), fc.infiniteStream(fc.nat()), (spec, history, recording, picks) => {
+        const sim = simulate(spec, history);
+        const states: CaseState[] = [];
+        let s: CaseState | undefined;
+        for (const e of sim.events) states.push((s = evolve(s, e)));
+        const order = [...states.keys(), ...states.keys()].map((k) => (k + picks.next().value) % states.length);
+        for (const k of order) {
+          const st = states[k]!;
+          const t = Date.parse(sim.events[k]!.occurredAt);
+          for (const m of [t, ...reference.scheduleMoments(st)].filter((x) => x >= t).slice(0, 3)) agreeAt(st, m, m + recording * sim.unit);
+        }
+      }),
+      { numRuns: FC_RUNS },
+    );
+  });
+
   it('in the simulator\'s cases under the default policy', () => {
     const cohort = generateCohort({ ...bråShape, releases: 25 }, defaultWorld, 11);
     for (const client of cohort) {
@@ -81,5 +102,58 @@ describe('the fast schedule decides what the straightforward one did', () => {
         agreeAt(s, t, t + 3_600_000);
       }
     }
+  });
+});
+
+/**
+ * `fold` and the schedule step copy a state once for several events and apply the rest in place
+ * (issue 19). Only copies nobody else holds may be changed: every state handed in, and every
+ * state reached on the way, must stay as it was, and the result must be the per-event fold's.
+ */
+describe('folding in place', () => {
+  const deepFreeze = <T>(x: T): T => {
+    if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+      Object.freeze(x);
+      for (const v of Object.values(x)) deepFreeze(v);
+    }
+    return x;
+  };
+
+  it('fold gives what evolve gives event by event, and changes neither the state nor the events it is given', () => {
+    fc.assert(
+      fc.property(caseArb, fc.array(stepArb, { maxLength: 25 }), fc.nat(), fc.nat(), (spec, history, a, b) => {
+        const { events } = simulate(spec, history);
+        const cut = Math.min(a, b) % (events.length + 1);
+        const before = events.slice(0, cut).reduce<CaseState | undefined>((s, e) => evolve(s, e), undefined);
+        const rest = deepFreeze(JSON.parse(JSON.stringify(events.slice(cut))) as DomainEvent[]);
+        const snapshot = JSON.stringify(before);
+        if (before) deepFreeze(before);
+        const expected = rest.reduce<CaseState | undefined>((s, e) => evolve(s, e), before);
+        expect(JSON.stringify(fold(rest, before))).toBe(JSON.stringify(expected));
+        expect(JSON.stringify(before)).toBe(snapshot);
+        // From nothing, the whole log at once (the opening's fresh state taken in place).
+        expect(JSON.stringify(fold(events))).toBe(JSON.stringify(events.reduce<CaseState | undefined>((s, e) => evolve(s, e), undefined)));
+      }),
+      { numRuns: FC_RUNS * 3 },
+    );
+  });
+
+  it('a schedule step changes no state it is given, and hands on the per-event fold of its events', () => {
+    fc.assert(
+      fc.property(caseArb, fc.array(stepArb, { maxLength: 25 }), (spec, history) => {
+        const sim = simulate(spec, history);
+        let s: CaseState | undefined;
+        for (const e of sim.events) {
+          s = evolve(s, e);
+          const frozen = deepFreeze(JSON.parse(JSON.stringify(s)) as CaseState);
+          for (const m of reference.scheduleMoments(frozen).filter((x) => x >= Date.parse(e.occurredAt)).slice(0, 3)) {
+            // A frozen state throws where it would be changed (jest runs these modules in strict mode).
+            const due = dueStep(frozen, iso(m));
+            expect(JSON.stringify(due.state)).toBe(JSON.stringify(due.events.reduce(evolve, frozen)));
+          }
+        }
+      }),
+      { numRuns: FC_RUNS },
+    );
   });
 });
