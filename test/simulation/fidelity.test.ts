@@ -169,7 +169,7 @@ test(`${CASES} cases through the simulator and through the real workflows: the s
   const answered: Record<string, number> = {};
   for (const r of replayed) for (const [type, ms] of Object.entries(r.lateness)) answered[type] = Math.max(answered[type] ?? 0, ms);
   console.log(`fidelity: ${CASES} cases, ${runs.reduce((n, r) => n + r.events.length, 0)} events, ${runs.reduce((n, r) => n + r.sent.length, 0)} commands; `
-    + `sends at most ${latestSendMs} ms late, answered at most ${JSON.stringify(answered)} ms after their moments, real events at most ${latestStepMs} ms after their simulated moments; ${differences.length} cases differ`
+    + `sends at most ${latestSendMs} ms late, answered at most ${JSON.stringify(answered)} ms after their moments, real events at most ${latestStepMs} ms after their simulated moments (in the ${CASES - differences.length} cases that agree); ${differences.length} differ`
     + (differences.length > 0 ? `\n${differences.join('\n')}` : ''));
 
   // Types in order first (the clearest diff), then what each event is about, the gaps at release,
