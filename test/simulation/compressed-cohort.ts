@@ -18,8 +18,9 @@ import { defaultWorld, type World } from '../../simulation/world';
  *   grid point, the release included, so whatever is measured from a command (follow-ups from the
  *   release) is an odd number of half steps: back on the grid. After the release nothing is due but
  *   what is measured from it, so the release's own lag shifts all of it alike.
- * The one command on the grid is each case's opening, and nothing is due at that moment but the
- * alerts it opens itself (work without an agency), which both runs raise in the step right after it.
+ * The one command on the grid is each case's opening. What is due at that moment or before (a
+ * reminder, housing already due at a short stay's admission, work without an agency) both runs
+ * handle in the step right after it: the opening always comes first.
  */
 export const GRID_MS = 6000;
 export const HALF_GRID_MS = GRID_MS / 2;
