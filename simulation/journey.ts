@@ -2,7 +2,7 @@ import type { Person } from '../domain/schemas/actor';
 import type { CaseState } from '../domain/case-state';
 import type { Command } from '../domain/schemas/commands';
 import { decide } from '../domain/decide';
-import { DAY_MS, addDuration, formatIso } from '../domain/duration';
+import { DAY_MS as A_DAY, addDuration, formatIso } from '../domain/duration';
 import type { DomainEvent } from '../domain/schemas/events';
 import { fold } from '../domain/evolve';
 import { isOpen } from '../domain/gaps';
@@ -55,6 +55,9 @@ const PURPOSE = { lead: 1, waits: 2, decline: 3, ack: 4, followUp: 5, coordinato
  * moment: the timer first.
  */
 export function runCase(client: Client, policy: PinnedPolicy, world: World, seed: number): CaseRun {
+  // The world's day: a day, or a second in a compressed run (World.dayMs).
+  const DAY_MS = world.dayMs ?? A_DAY;
+  const grid = world.answerGrid;
   const caseId = `sim-${client.index}`;
   const coordinator: Person = { sub: 'sim-samordnare', role: 'coordinator', agencyId: world.coordinatorAgencyId };
   const officer = (agencyId: string): Person => ({ sub: `sim-handlaggare-${agencyId}`, role: 'agency', agencyId });
@@ -68,6 +71,7 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
     // Every `p` is a literal made for this call: numbered in place, not copied.
     const item = p as Pending;
     item.seq = seq++;
+    if (grid) item.at = grid.atMs + Math.ceil((item.at - grid.atMs) / grid.everyMs) * grid.everyMs;
     let lo = 0;
     let hi = queue.length;
     while (lo < hi) {

@@ -30,6 +30,19 @@ export interface World {
   followUpsOnTime: number;
   /** Median days before a supervisor acknowledges an alert. */
   acknowledgeMedianDays: number;
+  /**
+   * How long one of the world's days lasts, in milliseconds (a day when absent). With a policy
+   * in seconds and `dayMs: 1000`, a case's whole path takes a minute of real time: what the
+   * fidelity test (test/simulation/fidelity.test.ts) runs through the real workflows.
+   */
+  dayMs?: number;
+  /**
+   * When given, every answer (a command someone sends) is given at the first moment at or after
+   * the one drawn that lies on this grid (`atMs + k · everyMs`). The fidelity test puts answers
+   * halfway between the schedule's moments, so that timing jitter in a real run cannot swap a
+   * command and a deadline.
+   */
+  answerGrid?: { everyMs: number; atMs: number };
 }
 
 const ALL = '*';
