@@ -230,7 +230,7 @@ test('the Prognos page shows each agency and area as the API measures it, and sa
     const within = (days: number) => pct(1 - Math.pow(0.5, days / housing.medianDays));
     await expect(row.getByRole('cell').allTextContents()).resolves.toEqual([
       'Boende', n(housing.observations), n(housing.completed), n(housing.medianDays), within(14), within(30),
-      `För få observationer ${n(housing.observations)} av minst 20: siffrorna är ett antagande, inte en mätning`,
+      `För få observationer ${n(housing.observations)} av 20 observationer som behövs: siffrorna är ett antagande, inte en mätning`,
     ]);
     await expectNoAxeViolations(page, `the lead times for a ${role}`);
   }

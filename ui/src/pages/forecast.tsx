@@ -12,7 +12,7 @@ function Basis({ item, min }: { item: LeadTime; min: number }) {
     <>
       <Badge kind="warning">För få observationer</Badge>{' '}
       <span class="muted">
-        {formatNumber(item.observations)} av minst {formatNumber(min)}: siffrorna är ett antagande, inte en mätning
+        {formatNumber(item.observations)} av {formatNumber(min)} observationer som behövs: siffrorna är ett antagande, inte en mätning
       </span>
     </>
   );

@@ -10,7 +10,8 @@ import type { PolicyReport } from '../types';
 /** Per agency: the alerts each policy gave it, and its open work week by week. */
 export function SimulationAgencies({ reports }: { reports: readonly PolicyReport[] }) {
   const columns = reports.map((r) => r.label);
-  const alerted = keysOf(reports, (r) => r.alertsByAgency);
+  // The most alerted (under the first policy) first, as in the bars.
+  const alerted = keysOf(reports, (r) => r.alertsByAgency).sort((a, b) => (reports[0] ? alertsOf(reports[0], b) - alertsOf(reports[0], a) : 0));
   const working = agenciesWithOpenWork(reports);
   const [chosen, setChosen] = useState('');
   const agency = working.includes(chosen) ? chosen : (working[0] ?? '');
@@ -40,7 +41,7 @@ export function SimulationAgencies({ reports }: { reports: readonly PolicyReport
               bars={alerted
                 .map((a) => ({ label: simulatedAgencyName(a), value: alertsOf(r, a), part: r.alertsByAgency[a]?.[3] ?? 0 }))
                 .filter((b) => b.value > 0)
-                .sort((x, y) => y.value - x.value)}
+                .sort((x, y) => y.value - x.value || x.label.localeCompare(y.label, 'sv'))}
             />
           ))}
         </div>
