@@ -12,8 +12,10 @@ import { CaseExportPage } from './pages/case-export';
 import { OperationsPage } from './pages/operations';
 import { CaseListPage } from './pages/case-list';
 import { FiguresPage } from './pages/figures';
+import { ForecastPage } from './pages/forecast';
 import { OpenCasePage } from './pages/open-case';
 import { SignIn } from './pages/sign-in';
+import { SimulationPage } from './pages/simulation';
 import { TasksPage } from './pages/tasks';
 import { Link, navigate, useLocation } from './router';
 import { endSessionUrl } from './oidc';
@@ -30,6 +32,7 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/arenden', text: 'Ärenden' },
     { href: '/arenden/nytt', text: 'Nytt ärende' },
     { href: '/statistik', text: 'Statistik' },
+    { href: '/prognos', text: 'Prognos' },
   ],
   agency: [{ href: '/uppgifter', text: 'Uppgifter' }],
   supervisor: [
@@ -37,9 +40,14 @@ const NAV: Record<Role, NavItem[]> = {
     { href: '/uppgifter', text: 'Uppgifter' },
     { href: '/arenden', text: 'Ärenden' },
     { href: '/statistik', text: 'Statistik' },
+    { href: '/prognos', text: 'Prognos' },
+    { href: '/simulering', text: 'Simulering' },
   ],
   // Administrators see no client data (README, "Who may see a client").
-  admin: [{ href: '/statistik', text: 'Statistik' }],
+  admin: [
+    { href: '/statistik', text: 'Statistik' },
+    { href: '/simulering', text: 'Simulering' },
+  ],
   // Operators use Temporal's Web UI; here they only start a decoding session for it.
   operator: [{ href: '/drift', text: 'Drift' }],
 };
@@ -54,6 +62,8 @@ const PAGE_ROLES: Record<string, readonly Role[]> = {
   '/larm': ['supervisor'],
   '/statistik': ['coordinator', 'supervisor', 'admin'],
   '/drift': ['operator'],
+  '/prognos': ['supervisor', 'coordinator'],
+  '/simulering': ['admin', 'supervisor'],
 };
 
 interface Status extends AnnounceOptions {
@@ -150,6 +160,10 @@ function routeFor(path: string, role: Role): ComponentChildren {
       return allowed(path) ? <FiguresPage /> : <Forbidden />;
     case '/drift':
       return allowed(path) ? <OperationsPage /> : <Forbidden />;
+    case '/prognos':
+      return allowed(path) ? <ForecastPage /> : <Forbidden />;
+    case '/simulering':
+      return allowed(path) ? <SimulationPage /> : <Forbidden />;
     default:
       return <NotFound />;
   }

@@ -1,0 +1,95 @@
+import { useMemo, useState } from 'preact/hooks';
+import { Button, ErrorSummary, SelectField, TextField, type Option } from '../components/ui';
+import { FIELD_MESSAGES, MAX_RELEASES, MAX_SEED, parseCount, type SimulationField } from '../simulation-errors';
+import type { PolicySummary, SimulationRequest } from '../types';
+
+const LABELS: Record<SimulationField, string> = {
+  policy: 'Policy',
+  compare: 'Jämför med',
+  releases: 'Antal frigivningar under året',
+  seed: 'Slumpfrö',
+};
+const IDS: Record<SimulationField, string> = { policy: 'sim-policy', compare: 'sim-jamfor', releases: 'sim-frigivningar', seed: 'sim-fro' };
+
+/** What to simulate: a published policy, optionally a second, how many releases and the seed. */
+export function SimulationForm({ policies, busy, refused, onRun }: {
+  policies: readonly PolicySummary[];
+  busy: boolean;
+  /** Fields the API refused (400), in Swedish. */
+  refused: Partial<Record<SimulationField, string>>;
+  onRun(request: SimulationRequest): void;
+}) {
+  const [policy, setPolicy] = useState('default');
+  const [compare, setCompare] = useState('');
+  const [releases, setReleases] = useState('6731');
+  const [seed, setSeed] = useState('42');
+  const [errors, setErrors] = useState<Partial<Record<SimulationField, string>>>({});
+
+  const options: Option[] = policies.map((p) => [p.policyId, `${p.policyId} (version ${p.version})${p.description ? ` – ${p.description}` : ''}`]);
+  const shown = useMemo(() => ({ ...refused, ...errors }), [refused, errors]);
+  // A new list only when the errors change: the summary takes focus each time it gets one.
+  const summary = useMemo(
+    () => (Object.keys(shown) as SimulationField[]).map((f) => ({ fieldId: IDS[f], field: LABELS[f], message: shown[f] ?? '' })),
+    [shown],
+  );
+  const error = (f: SimulationField) => shown[f];
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const n = parseCount(releases, 1, MAX_RELEASES);
+    const s = parseCount(seed, 0, MAX_SEED);
+    const found: Partial<Record<SimulationField, string>> = {};
+    if (!policy) found.policy = FIELD_MESSAGES.policy;
+    if (compare && compare === policy) found.compare = 'Välj en annan policy än den första att jämföra med, eller ingen.';
+    if (n === null) found.releases = FIELD_MESSAGES.releases;
+    if (s === null) found.seed = FIELD_MESSAGES.seed;
+    setErrors(found);
+    if (Object.keys(found).length > 0 || n === null || s === null) return;
+    onRun({ policy, ...(compare ? { compare } : {}), releases: n, seed: s });
+  };
+
+  return (
+    <form class="panel" onSubmit={submit} aria-labelledby="rubrik-simulera" noValidate>
+      <h2 id="rubrik-simulera">Vad ska simuleras?</h2>
+      <ErrorSummary errors={summary} title="Simuleringen kunde inte startas. Rätta följande:" />
+      <div class="columns">
+        <SelectField id={IDS.policy} label={LABELS.policy} hint="Policyn som reglerna följer under året." value={policy} onValue={setPolicy} options={options} error={error('policy')} />
+        <SelectField
+          id={IDS.compare}
+          label={LABELS.compare}
+          hint="En andra policy körs med samma klienter och samma svar från myndigheterna."
+          optional
+          value={compare}
+          onValue={setCompare}
+          options={options}
+          placeholder="Ingen jämförelse"
+          error={error('compare')}
+        />
+        <TextField
+          id={IDS.releases}
+          label={LABELS.releases}
+          hint="Standard 6 731, som frigivningarna från anstalt 2013. Högst 20 000."
+          inputMode="numeric"
+          class="input-medium"
+          value={releases}
+          onValue={setReleases}
+          error={error('releases')}
+        />
+        <TextField
+          id={IDS.seed}
+          label={LABELS.seed}
+          hint="Samma frö ger samma klienter och samma svar, så att en körning kan göras om."
+          inputMode="numeric"
+          class="input-medium"
+          value={seed}
+          onValue={setSeed}
+          error={error('seed')}
+        />
+      </div>
+      <Button type="submit" busy={busy}>
+        Kör simuleringen
+      </Button>
+    </form>
+  );
+}
