@@ -51,6 +51,44 @@ interface HistoryEventLike {
   workflowTaskCompletedEventAttributes?: unknown;
   timerStartedEventAttributes?: { timerId?: string | null; startToFireTimeout?: { seconds?: unknown; nanos?: number | null } | null } | null;
   timerFiredEventAttributes?: { timerId?: string | null } | null;
+  workflowTaskScheduledEventAttributes?: unknown;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null;
+  activityTaskStartedEventAttributes?: { attempt?: number | null } | null;
+  activityTaskCompletedEventAttributes?: unknown;
+}
+
+/** After the deadline's timer fired: how long each part of the step that raised the alert took. */
+function stepAfterFire(events: HistoryEventLike[], from: number) {
+  let pickup = NaN;
+  let task = NaN;
+  let activityQueued = NaN;
+  let activityRan = NaN;
+  let attempts = NaN;
+  let taskStartedAt = NaN;
+  let scheduledAt = NaN;
+  let activityScheduledAt = NaN;
+  let activityStartedAt = NaN;
+  const firedAt = ms(events[from]!.eventTime);
+  for (const e of events.slice(from + 1)) {
+    const at = ms(e.eventTime);
+    if (e.workflowTaskScheduledEventAttributes && Number.isNaN(scheduledAt)) scheduledAt = at;
+    if (e.workflowTaskStartedEventAttributes && Number.isNaN(taskStartedAt)) {
+      taskStartedAt = at;
+      pickup = at - firedAt;
+    }
+    if (e.workflowTaskCompletedEventAttributes && Number.isNaN(task)) task = at - taskStartedAt;
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === 'appendEvents' && Number.isNaN(activityScheduledAt)) activityScheduledAt = at;
+    if (e.activityTaskStartedEventAttributes && !Number.isNaN(activityScheduledAt) && Number.isNaN(activityStartedAt)) {
+      activityStartedAt = at;
+      activityQueued = at - activityScheduledAt;
+      attempts = e.activityTaskStartedEventAttributes.attempt ?? 1;
+    }
+    if (e.activityTaskCompletedEventAttributes && !Number.isNaN(activityStartedAt)) {
+      activityRan = at - activityStartedAt;
+      break;
+    }
+  }
+  return { pickup, task, activityQueued, activityRan, attempts, scheduledAfterFire: scheduledAt - firedAt };
 }
 
 const ms = (t?: { seconds?: unknown; nanos?: number | null } | null) => Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
@@ -67,13 +105,18 @@ async function timerBreakdown(ctx: BenchContext, sample: { caseId: string; dueAt
   const arming: number[] = [];
   const fired: number[] = [];
   const toVisible: number[] = [];
+  const pickup: number[] = [];
+  const stepTask: number[] = [];
+  const appendQueued: number[] = [];
+  const appendRan: number[] = [];
+  let retriedAppends = 0;
   await inPool(sample, 5, async (c) => {
     const history = await ctx.stack.client.workflow.getHandle(caseWorkflowId(c.caseId)).fetchHistory();
     const events = (history.events ?? []) as HistoryEventLike[];
     const started = new Map<string, { at: number; fireAt: number; armingMs: number }>();
     let taskStartedAt = NaN;
     let taskMs = NaN;
-    for (const e of events) {
+    for (const [k, e] of events.entries()) {
       const at = ms(e.eventTime);
       if (e.workflowTaskStartedEventAttributes) taskStartedAt = at;
       if (e.workflowTaskCompletedEventAttributes) taskMs = at - taskStartedAt;
@@ -86,6 +129,12 @@ async function timerBreakdown(ctx: BenchContext, sample: { caseId: string; dueAt
         arming.push(s.armingMs);
         fired.push(at - s.fireAt);
         toVisible.push(visibleAt.get(c.caseId)! - at);
+        const step = stepAfterFire(events, k);
+        pickup.push(step.pickup);
+        stepTask.push(step.task);
+        appendQueued.push(step.activityQueued);
+        appendRan.push(step.activityRan);
+        if (step.attempts > 1) retriedAppends += 1;
         break;
       }
     }
@@ -93,6 +142,10 @@ async function timerBreakdown(ctx: BenchContext, sample: { caseId: string; dueAt
   return {
     cases: target.length, timerTargetMinusDue: summarize(target), armingTaskMs: summarize(arming),
     firedMinusTarget: summarize(fired), visibleMinusFired: summarize(toVisible),
+    // The step the fired timer woke: until a worker took its workflow task, that task, then the
+    // append activity waiting for a worker slot and running; appends that needed a retry.
+    taskPickupAfterFire: summarize(pickup.filter(Number.isFinite)), stepTaskMs: summarize(stepTask.filter(Number.isFinite)),
+    appendQueuedMs: summarize(appendQueued.filter(Number.isFinite)), appendRanMs: summarize(appendRan.filter(Number.isFinite)), retriedAppends,
   };
 }
 
@@ -185,7 +238,7 @@ export async function alertLatenessPhase(ctx: BenchContext): Promise<AlertLatene
   const sample = [...measured.values()].filter((c) => visibleAt.has(c.caseId));
   const breakdown = await timerBreakdown(ctx, sample.filter((_, k) => k % Math.max(1, Math.floor(sample.length / BREAKDOWN_SAMPLE)) === 0), visibleAt);
   ctx.detail('alertLateness', {
-    windowSeconds: windowS, pollMs: POLL_MS, cases: n, openSeconds: round(openSeconds, 1), setDeadlinesSeconds: round(armSeconds, 1),
+    windowSeconds: windowS, pollMs: POLL_MS, cases: n, workerCachedWorkflows: ctx.journeyWorker.maxCachedWorkflows, openSeconds: round(openSeconds, 1), setDeadlinesSeconds: round(armSeconds, 1),
     headStartSeconds: round(headStartMs / 1000, 1), commandRetries: failures.retries,
     ...(failures.firstError ? { firstCommandError: failures.firstError } : {}), ...(failures.retries > 0 ? { temporalServerLog: stack.serverLog().slice(-20) } : {}), leftOutSetLate: lateArmed.length, missingAfter60s: missing,
     visibleMinusDue: v, raisedAtMinusSince: rs, raisedBeforeDue: early, breakdown,
@@ -199,7 +252,10 @@ export async function alertLatenessPhase(ctx: BenchContext): Promise<AlertLatene
     `p99 ${breakdown.timerTargetMinusDue.p99Ms.toFixed(0)} ms after the due moment (the workflow computes the delay from its task's ` +
     `start, the server starts the timer when that task completes; the arming task took p50 ${breakdown.armingTaskMs.p50Ms.toFixed(0)} ms / ` +
     `p99 ${breakdown.armingTaskMs.p99Ms.toFixed(0)} ms), the server fired it p50 ${breakdown.firedMinusTarget.p50Ms.toFixed(0)} ms after that, ` +
-    `and the alert was visible p50 ${breakdown.visibleMinusFired.p50Ms.toFixed(0)} ms / p99 ${breakdown.visibleMinusFired.p99Ms.toFixed(0)} ms after the timer fired` +
+    `and the alert was visible p50 ${breakdown.visibleMinusFired.p50Ms.toFixed(0)} ms / p99 ${breakdown.visibleMinusFired.p99Ms.toFixed(0)} ms after the timer fired ` +
+    `(a worker took the woken step's task p50 ${breakdown.taskPickupAfterFire.p50Ms.toFixed(0)} ms / p99 ${breakdown.taskPickupAfterFire.p99Ms.toFixed(0)} ms after the fire, ` +
+    `the task took p50 ${breakdown.stepTaskMs.p50Ms.toFixed(0)} ms, its append waited p50 ${breakdown.appendQueuedMs.p50Ms.toFixed(0)} ms for a slot and ran ` +
+    `p50 ${breakdown.appendRanMs.p50Ms.toFixed(0)} ms; ${breakdown.retriedAppends} appends retried; worker cache ${ctx.journeyWorker.maxCachedWorkflows} workflows)` +
     `${missing > 0 ? `; ${missing} alerts not seen within 60 s of the last deadline (left out of the figures)` : ''}` +
     `${lateArmed.length > 0 ? `; ${lateArmed.length} deadlines set too late to measure` : ''}.`);
   return { n: seen.size, p50Ms: round(v.p50Ms, 1), p99Ms: round(v.p99Ms, 1), maxMs: round(v.maxMs, 1) };

@@ -10,7 +10,7 @@ import { say } from './progress';
 import { projectionLagPhase } from './projection-lag';
 import { rebuildPhase } from './rebuild';
 import type { BenchResults } from './report';
-import { BASELINE_QUEUE, closeActiveStack, MAIN_QUEUE, startBenchStack, type WorkerChild } from './stack';
+import { BASELINE_QUEUE, BENCH_CACHED_WORKFLOWS, closeActiveStack, MAIN_QUEUE, startBenchStack, type WorkerChild } from './stack';
 import { round } from './stats';
 import type { BenchProfile } from './temporal-backend';
 import { workerMemoryPhase } from './worker-memory';
@@ -58,7 +58,7 @@ export async function runProfile(profile: BenchProfile, opts: { quick: boolean; 
   try {
     const s = await startBenchStack({ profile });
     const count = WORKERS_PER_QUEUE[profile];
-    const startMany = (kind: 'journey' | 'baseline', queue: string) => Promise.all(Array.from({ length: count }, () => s.startWorker(kind, queue)));
+    const startMany = (kind: 'journey' | 'baseline', queue: string) => Promise.all(Array.from({ length: count }, () => s.startWorker(kind, queue, { cachedWorkflows: BENCH_CACHED_WORKFLOWS })));
     let [journeyWorkers, baselineWorkers] = await Promise.all([startMany('journey', MAIN_QUEUE), startMany('baseline', BASELINE_QUEUE)]);
     const extraWorkers = new Set<WorkerChild>();
     const origStart = s.startWorker;

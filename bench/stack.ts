@@ -25,6 +25,16 @@ import { clusterNeedle, devNeedle, startClusterBackend, startDevBackend, tempora
 import type { ChildMessage, ParentMessage, WorkerChildConfig } from './worker-child';
 
 /**
+ * Workflows each of the run's main workers keeps cached, sized as the README's "Sizing the worker
+ * cache" says for a worker that must hold a burst: alertLateness wakes 1,000 cases in one minute in
+ * the order they were last touched, so with the default cache of 1,000 (and the bench's other
+ * workflows) each case is evicted just before its timer fires and every alert waits for a full
+ * replay: p99 10.7 s against 0.46 s, measured side by side on 2026-12-03. workerMemory's worker
+ * keeps the product's default; a caller's own WORKER_MAX_CACHED_WORKFLOWS wins for every worker.
+ */
+export const BENCH_CACHED_WORKFLOWS = 2_500;
+
+/**
  * The bench's own local stack, apart from anything else on the machine: a Temporal server (the
  * `dev` profile's dev server, headless and in memory, or the `cluster` profile's real server with
  * its databases on the bench's PostgreSQL; see ./temporal-backend.ts) and an embedded PostgreSQL
@@ -63,7 +73,7 @@ export interface BenchStack {
   journeys: JourneyClient;
   /** Process ids of the services, for the CPU profile. */
   pids: { temporal?: number; postgres?: number };
-  startWorker(kind: WorkerChildConfig['kind'], taskQueue: string, opts?: { codec?: boolean }): Promise<WorkerChild>;
+  startWorker(kind: WorkerChildConfig['kind'], taskQueue: string, opts?: { codec?: boolean; cachedWorkflows?: number }): Promise<WorkerChild>;
   token(claims: { sub: string; role: string; agencyId?: string }): Promise<string>;
   /** The last lines the Temporal server logged (warnings and errors). */
   serverLog(): string[];
@@ -243,9 +253,11 @@ export async function startBenchStack(opts: { profile: BenchProfile } = { profil
     stops.push({ label: 'the Temporal client', ms: 5000, stop: () => connection.close() });
     const client = new Client({ connection, namespace: 'default', dataConverter: dataConverterFor(env.PAYLOAD_KEYS) });
 
-    const startWorker = async (kind: WorkerChildConfig['kind'], taskQueue: string, opts: { codec?: boolean } = {}): Promise<WorkerChild> => {
-      const config: WorkerChildConfig = { kind, address: temporal.address, taskQueue, codePath: codePaths[kind], databaseUrl: pg.url, ...opts };
-      const child = fork(require.resolve('./worker-child'), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const startWorker = async (kind: WorkerChildConfig['kind'], taskQueue: string, opts: { codec?: boolean; cachedWorkflows?: number } = {}): Promise<WorkerChild> => {
+      const { cachedWorkflows, ...rest } = opts;
+      const config: WorkerChildConfig = { kind, address: temporal.address, taskQueue, codePath: codePaths[kind], databaseUrl: pg.url, ...rest };
+      const childEnv = cachedWorkflows && !process.env.WORKER_MAX_CACHED_WORKFLOWS ? { ...process.env, WORKER_MAX_CACHED_WORKFLOWS: String(cachedWorkflows) } : process.env;
+      const child = fork(require.resolve('./worker-child'), [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: childEnv });
       children.add(child);
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       const pending = new Map<number, (m: MemorySample) => void>();
