@@ -54,6 +54,8 @@ async function main(config: WorkerChildConfig): Promise<void> {
       maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
       maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows,
+      // A forecast at the full hour would add to a phase work it does not measure.
+      forecastInterval: process.env.FORECAST_INTERVAL ?? 'off',
     });
   } else {
     const env = loadEnv({ ...process.env, AUTH_MODE: 'dev' });

@@ -130,6 +130,14 @@ export const envSchema = z.object({
     .refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000), { message: 'an ISO 8601 duration of at least PT1S such as PT1H, or off' })
     .default('PT1H'),
   /**
+   * How often the lead times are measured again from the log and every case's open required work
+   * forecast (predicted gaps, issue 19), or `off`. Lead times are in days: hourly is plenty.
+   */
+  FORECAST_INTERVAL: z
+    .string()
+    .refine((v) => v === 'off' || (isValidDuration(v) && durationToMs(v) >= 1000), { message: 'an ISO 8601 duration of at least PT1S such as PT1H, or off' })
+    .default('PT1H'),
+  /**
    * Requests a minute each signed-in user may make to one API process (api/rate-limit.ts); a
    * person clicking through the web interface makes a few a second at most.
    */

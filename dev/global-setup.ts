@@ -31,6 +31,8 @@ export default async function globalSetup(): Promise<void> {
   // One housekeeping schedule per test file's worker would wake at every full hour for nothing;
   // the files that test housekeeping start their worker with a schedule of their own.
   process.env.HOUSEKEEPING_INTERVAL ??= 'off';
+  // Tests that forecast say so; the rest must not see predictions appear in their cases' trails.
+  process.env.FORECAST_INTERVAL ??= 'off';
   // Dev tokens of the run are signed with this random secret (AUTH_DEV_SECRET has no default).
   testDevSecret();
   // The tests' webhook receivers listen on 127.0.0.1, which the product refuses unless told that

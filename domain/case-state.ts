@@ -62,6 +62,18 @@ export type GapKind =
   | 'release_date_passed'
   | 'chain_at_risk';
 
+/** A required intervention likely to be late, as the latest forecast recorded it (`GapPredicted`). */
+export interface PredictedGapMark {
+  interventionId: string;
+  agencyId: string;
+  dueAt: string;
+  probability: number;
+  basis: 'observed' | 'prior';
+  observations: number;
+  medianDays: number | null;
+  predictedAt: string;
+}
+
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
 export interface Alert {
@@ -140,6 +152,8 @@ export interface CaseState {
   interventions: Intervention[];
   followUps: FollowUp[];
   alerts: Alert[];
+  /** Interventions likely to be late (issue 19); absent on cases that never had one. */
+  predictedGaps?: PredictedGapMark[];
   remindersSent: string[];
   /** Releases and new remands, for the re-offence figures. */
   outcomes: { kind: 'released' | 'new_remand' | 'closed'; at: string }[];

@@ -19,6 +19,7 @@ export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role'
   const followUps = s.followUps.filter((f) => own(f.agencyId));
   const visible = new Set([...interventions.map((i) => i.interventionId), ...followUps.map((f) => f.followUpId)]);
   const gaps = gapsAt(s, now).filter((g) => viewer?.role !== 'agency' || visible.has(g.interventionId ?? g.followUpId ?? ''));
+  const predicted = new Map((s.predictedGaps ?? []).map(({ interventionId, agencyId: _a, dueAt: _d, ...mark }) => [interventionId, mark]));
   const overdue = (due: string | null, open: boolean) => open && due !== null && Date.parse(due) <= Date.parse(now);
   return {
     caseId: s.caseId,
@@ -51,6 +52,7 @@ export function caseView(s: CaseState, now: string, viewer?: Pick<Person, 'role'
       requiredBeforeRelease: i.requiredBeforeRelease,
       dueAt: i.dueAt,
       overdue: overdue(i.dueAt, OPEN_INTERVENTION_STATUSES.includes(i.status)),
+      ...(predicted.has(i.interventionId) ? { likelyLate: predicted.get(i.interventionId)! } : {}),
       ...(i.completedAt ? { completedAt: i.completedAt } : {}),
       ...(i.reason ? { reason: i.reason } : {}),
       ...(i.note ? { note: i.note } : {}),

@@ -5,11 +5,12 @@ import { responsibilityProblem } from './access';
 import { authorize } from './authorization';
 import type { CaseState, Intervention } from './case-state';
 import type { Command, CommandContext, CommandOf } from './schemas/commands';
-import { dueFromRelease, evolve } from './evolve';
+import { dueFromRelease, evolve, fold } from './evolve';
 import type { DomainEvent } from './schemas/events';
 import { currentPeriod, isOpen } from './gaps';
 import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from './open-statuses';
 import { chainedDueBeforeRelease } from './plan-chains';
+import { withdrawnPredictions } from './predicted-gaps';
 import { rulesOf } from './rules';
 import type { PolicyBody } from './schemas/policy';
 import { requirementApplies } from './requirement-applies';
@@ -31,12 +32,16 @@ const iso = formatIso;
 export function decide(state: CaseState | undefined, command: Command, ctx: CommandContext): Decision {
   const result = decideDrafts(state, command, ctx);
   if (!Array.isArray(result)) return { ok: false, rejection: result };
-  return {
-    ok: true,
-    // Every draft is `{ type, data }`: written out, not spread, the events share one shape, and
-    // spreading each draft was a third of `decide`'s time in a simulated year (issue 19).
-    events: result.map((d) => ({ type: d.type, data: d.data, occurredAt: ctx.now, actor: ctx.actor }) as DomainEvent),
-  };
+  // Every draft is `{ type, data }`: written out, not spread, the events share one shape, and
+  // spreading each draft was a third of `decide`'s time in a simulated year (issue 19).
+  const events = result.map((d) => ({ type: d.type, data: d.data, occurredAt: ctx.now, actor: ctx.actor }) as DomainEvent);
+  // Only a case with a predicted gap pays for looking at what its command ended.
+  if (state?.predictedGaps?.length && events.length > 0) {
+    for (const d of withdrawnPredictions(state, fold(events, state)!)) {
+      events.push({ type: d.type, data: d.data, occurredAt: ctx.now, actor: ctx.actor } as DomainEvent);
+    }
+  }
+  return { ok: true, events };
 }
 
 function decideDrafts(state: CaseState | undefined, command: Command, ctx: CommandContext): Result {

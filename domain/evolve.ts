@@ -234,6 +234,13 @@ function change(s: CaseState, event: Exclude<DomainEvent, { type: 'CaseOpened' }
             : a,
         ),
       });
+    case 'GapPredicted': {
+      const { asOf, ...mark } = event.data;
+      const others = (s.predictedGaps ?? []).filter((p) => p.interventionId !== mark.interventionId);
+      return Object.assign(s, { predictedGaps: [...others, { ...mark, predictedAt: asOf }] });
+    }
+    case 'PredictedGapWithdrawn':
+      return Object.assign(s, { predictedGaps: (s.predictedGaps ?? []).filter((p) => p.interventionId !== event.data.interventionId) });
     case 'CaseTransferred':
       return Object.assign(s, { coordinatorAgencyId: event.data.toAgencyId });
     case 'CaseErased':

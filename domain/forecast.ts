@@ -1,6 +1,7 @@
-import { DAY_MS } from './duration';
+import { DAY_MS, durationToMs } from './duration';
 import { leadTimeKey, observationsAt, type LeadTimeRecord } from './lead-times';
 import { conditionalCompletion, kaplanMeier, quantile, type SurvivalCurve } from './survival';
+import type { ForecastSection } from './schemas/policy';
 import type { Area } from './schemas/vocabulary';
 
 // Without zod on purpose: forecasts run beside the rules, wherever they run (see workflows/legacy-command-schema.ts).
@@ -21,6 +22,27 @@ export interface ForecastPolicy {
 }
 
 export const defaultForecastPolicy: ForecastPolicy = { warnBelow: 0.5, minObservations: 20, windowDays: 180, priorMedianDays: 14 };
+
+/** A policy's `forecast` section in days, the unit lead times are measured in; absent: the default. */
+export function forecastPolicyOf(section: ForecastSection | undefined): ForecastPolicy {
+  if (!section) return defaultForecastPolicy;
+  return {
+    warnBelow: section.warnBelow,
+    minObservations: section.minObservations,
+    ...(section.window ? { windowDays: durationToMs(section.window) / DAY_MS } : {}),
+    priorMedianDays: durationToMs(section.priorMedian) / DAY_MS,
+  };
+}
+
+/**
+ * Every agency and area's estimate as the log stood at `now`, looked up by key; one that has no
+ * records at all gets the prior. Built once for many cases: estimating per intervention would
+ * read every record again for each.
+ */
+export function leadTimeLookup(records: readonly LeadTimeRecord[], now: number, policy: ForecastPolicy): (agencyId: string, area: Area) => LeadTimeEstimate {
+  const byKey = new Map(estimateLeadTimes(records, now, policy).map((e) => [leadTimeKey(e.agencyId, e.area), e]));
+  return (agencyId, area) => byKey.get(leadTimeKey(agencyId, area)) ?? estimateFrom([], agencyId, area, policy);
+}
 
 export type LeadTimeEstimate =
   | { basis: 'observed'; agencyId: string; area: Area; curve: SurvivalCurve; medianDays: number | null }

@@ -43,6 +43,8 @@ export const FREE_TEXT_FIELDS: TextFields = {
   CaseTransferred: ['reason'],
   CaseErased: [],
   RulesAdopted: [],
+  GapPredicted: [],
+  PredictedGapWithdrawn: [],
   ResponsibilityHandedOver: [],
 };
 
@@ -52,6 +54,7 @@ export const SKELETON_STRINGS = [
   'dueAt', 'dueBeforeRelease', 'followUpId', 'offset', 'reminderId', 'before', 'alertId', 'key', 'since',
   'fromAgencyId', 'toAgencyId', 'holderAgencyId', 'successorAgencyId', 'coordinatorAgencyId', 'policyId', 'agencyIds',
   'municipality', 'openAtRelease', 'length', 'startsAt', 'judgmentAt', 'estimatedReleaseAt', 'sentenceEndsAt', 'probationEndsAt',
+  'asOf',
 ] as const;
 
 /** What a text reads as once the client has been erased and its key is gone. */

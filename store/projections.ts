@@ -102,17 +102,21 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string, relea
       meetingsBeforeRelease(s), releaseGaps ?? null,
     ],
   );
+  const likelyLate = new Map((s.predictedGaps ?? []).map((p) => [p.interventionId, {
+    probability: p.probability, basis: p.basis, observations: p.observations, medianDays: p.medianDays, predictedAt: p.predictedAt,
+  }]));
   const tasks = [
     ...s.interventions.map((i) => ({
       task_id: `${s.caseId}/${i.interventionId}`, case_id: s.caseId, kind: 'intervention', intervention_id: i.interventionId,
       follow_up_id: null, agency_id: i.agencyId, area: i.area, title: i.title, required: i.requiredBeforeRelease,
       due_at: i.dueAt, status: i.status, created_at: i.createdAt, assigned_at: i.assignedAt, completed_at: i.completedAt ?? null,
+      likely_late: likelyLate.get(i.interventionId) ?? null,
     })),
     ...s.followUps.map((f) => ({
       task_id: `${s.caseId}/${f.followUpId}`, case_id: s.caseId, kind: 'follow_up', intervention_id: null,
       follow_up_id: f.followUpId, agency_id: f.agencyId, area: null, title: `Uppföljning ${f.offset} efter frigivning`,
       required: true, due_at: f.dueAt, status: f.status, created_at: s.releasedAt ?? now, assigned_at: s.releasedAt ?? now,
-      completed_at: f.completedAt ?? null,
+      completed_at: f.completedAt ?? null, likely_late: null,
     })),
   ];
   await tx.query('DELETE FROM tasks WHERE case_id = $1', [s.caseId]);

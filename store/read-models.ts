@@ -14,6 +14,15 @@ export async function caseState(db: Queryable, caseId: string): Promise<CaseStat
   return r.rows[0]?.state ?? null;
 }
 
+/** The standing prediction that a task will be late (issue 19), as the tasks read model keeps it. */
+export interface LikelyLate {
+  probability: number;
+  basis: 'observed' | 'prior';
+  observations: number;
+  medianDays: number | null;
+  predictedAt: string;
+}
+
 export type TaskFilter = 'open' | 'overdue' | 'done' | 'all';
 
 /** `open` must equal the status list of the partial index tasks_open_by_due (migration 005). */
@@ -53,7 +62,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
     : keysetAfter([{ sql: overdueAt(asOf), type: 'boolean', desc: true }, due, id],
       [after.overdue, after.dueAt, after.taskId], params);
   const r = await db.query(
-    `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status,
+    `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status, t.likely_late,
             ${overdueAt('now()')} AS overdue, ${overdueAt(asOf)} AS overdue_key, ${keyText('t.due_at')} AS due_key, ${keyText(asOf)} AS as_of,
             ci.name AS client_name, s.expected_release_at, s.municipality, s.coordinator_agency_id
        FROM tasks t
@@ -81,6 +90,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
     municipality: t.municipality as string,
     coordinatorAgencyId: t.coordinator_agency_id as string,
     expectedReleaseAt: t.expected_release_at ? (t.expected_release_at as Date).toISOString() : null,
+    likelyLate: (t.likely_late as LikelyLate | null) ?? null,
     sortKey: { asOf: t.as_of as string, overdue: t.overdue_key as boolean, dueAt: t.due_key as string | null, taskId: t.task_id as string } satisfies TaskKey,
   }));
 }

@@ -5,10 +5,15 @@ import { createActivities, type ActivityDeps } from '../activities/journey-activ
 import { createDelivery } from '../activities/delivery/delivery-activities';
 import { ensureDigestSchedule } from '../activities/delivery/schedule';
 import { deliverySettingsFromEnv, type DeliverySettings } from '../activities/delivery/settings';
+import { createForecasting } from '../activities/forecast/forecast-activities';
+import { ensureForecastSchedule } from '../activities/forecast/schedule';
 import { createHousekeeping } from '../activities/housekeeping/housekeeping-activities';
 import { ensureHousekeepingSchedule } from '../activities/housekeeping/schedule';
 import { housekeepingSettingsFromEnv, type HousekeepingSettings } from '../activities/housekeeping/settings';
 import { CaseKeys } from '../store/case-keys';
+import { envSchema, parseEnvWith } from '../config/env';
+
+const forecastIntervalFromEnv = () => parseEnvWith(envSchema.pick({ FORECAST_INTERVAL: true }), process.env).FORECAST_INTERVAL;
 
 export interface WorkerConfig {
   connection: NativeConnection;
@@ -35,6 +40,8 @@ export interface WorkerConfig {
   delivery?: DeliverySettings;
   /** Retention and purge (CASE_RETENTION, IDEMPOTENCY_RETENTION, HOUSEKEEPING_INTERVAL); from the environment when not given. */
   housekeeping?: HousekeepingSettings;
+  /** FORECAST_INTERVAL: how often predicted gaps are refreshed, or `off`; from the environment when not given. */
+  forecastInterval?: string;
 }
 
 let warnedNoSmtp = false;
@@ -59,6 +66,7 @@ export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
     activities: { ...createActivities({ pool: cfg.pool, keys, deliver: cfg.deliver, dispatch: delivery.dispatch }),
       ...delivery.activities,
       ...createHousekeeping({ pool: cfg.pool, keys, settings: upkeep }),
+      ...createForecasting({ pool: cfg.pool }),
     },
     maxConcurrentWorkflowTaskExecutions: cfg.maxConcurrentWorkflowTaskExecutions,
     maxConcurrentActivityTaskExecutions: cfg.maxConcurrentActivityTaskExecutions,
@@ -78,6 +86,13 @@ export async function createWorker(cfg: WorkerConfig): Promise<Worker> {
   } catch (err) {
     // Erasures wait for the next start or run; cases' deadlines do not.
     Runtime.instance().logger.warn('the housekeeping schedule could not be created or updated', { error: String(err) });
+  }
+  try {
+    const interval = cfg.forecastInterval ?? forecastIntervalFromEnv();
+    if (worker.client) await ensureForecastSchedule(worker.client, { taskQueue: cfg.taskQueue, interval });
+  } catch (err) {
+    // Predictions wait for the next start; the deadlines themselves do not depend on them.
+    Runtime.instance().logger.warn('the forecast schedule could not be created or updated', { error: String(err) });
   }
   return worker;
 }

@@ -9,12 +9,13 @@ import type { Command } from '../domain/schemas/commands';
 import type { DomainEvent } from '../domain/schemas/events';
 import { fold } from '../domain/evolve';
 import { CURRENT_RULES, rulesOf } from '../domain/rules';
-import { SCHEDULE } from '../domain/system-actor';
+import { FORECAST, SCHEDULE } from '../domain/system-actor';
+import { forecastEvents } from '../domain/predicted-gaps';
 import { gapsAt } from '../domain/gaps';
 import { afterStep, dueActions, nextWakeUp } from '../domain/schedule';
 import {
-  REJECTED, STORE_UNAVAILABLE, commandUpdate, stateQuery, wakeSignal,
-  type CommandRequest, type CommandResult, type JourneyInput, type ProcessedRequest,
+  REJECTED, STORE_UNAVAILABLE, commandUpdate, forecastUpdate, stateQuery, wakeSignal,
+  type CommandRequest, type CommandResult, type ForecastApplied, type ForecastRequest, type JourneyInput, type ProcessedRequest,
 } from './messages';
 import { legacyCommandSchema } from './legacy-command-schema';
 import { expectedReleaseKey, openGapCountKey, phaseKey, policyIdKey } from './search-attributes';
@@ -347,6 +348,35 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
         decideOrRefuse(state, checked.command, req, legacyAccess);
       },
     },
+  );
+
+  // A forecast is a handler of its own, not a command: no person sends it, and it changes nothing
+  // the schedule or the rules look at, so runs recorded before it replay as they did.
+  setHandler(
+    forecastUpdate,
+    (req: ForecastRequest): Promise<ForecastApplied> =>
+      serially(async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await reconcileIfBehind(forCommands);
+          } catch (err) {
+            throw unavailable(err);
+          }
+          if (!state) return { version: 0, recorded: 0 };
+          const at = nowIso();
+          const events = forecastEvents(state, req.predicted, req.asOf)
+            .map((d) => ({ type: d.type, data: d.data, occurredAt: at, actor: FORECAST }) as DomainEvent);
+          if (events.length === 0) return { version: state.version, recorded: 0 };
+          try {
+            await record(events, undefined, forCommands);
+          } catch (err) {
+            if (await reconciledAfter(err, forCommands, attempt).catch(() => false)) continue;
+            logMayBeAhead = true;
+            throw unavailable(err);
+          }
+          return { version: state!.version, recorded: events.length };
+        }
+      }),
   );
 
   if (!state && !(await condition(() => state !== undefined, UNOPENED_LIFETIME))) return;

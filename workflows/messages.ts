@@ -3,6 +3,7 @@ import type { Agency } from '../domain/schemas/agency';
 import type { Person } from '../domain/schemas/actor';
 import type { CaseState } from '../domain/case-state';
 import type { Command } from '../domain/schemas/commands';
+import type { PredictedGap } from '../domain/predicted-gaps';
 
 /** A command as the API sends it. `requestId` makes a retried send apply once. */
 export interface CommandRequest {
@@ -49,6 +50,21 @@ export const REJECTED = 'CommandRejected';
 export const STORE_UNAVAILABLE = 'EventStoreUnavailable';
 
 export const commandUpdate = defineUpdate<CommandResult, [CommandRequest]>('command');
+/**
+ * A forecast of the case's open required interventions (activities/forecast): those likely to be
+ * late as of `asOf`. The case records what changed (domain/predicted-gaps.ts `forecastEvents`);
+ * sending the same forecast twice records nothing the second time.
+ */
+export interface ForecastRequest {
+  asOf: string;
+  predicted: PredictedGap[];
+}
+export interface ForecastApplied {
+  version: number;
+  /** Events recorded: predictions made, changed or withdrawn. */
+  recorded: number;
+}
+export const forecastUpdate = defineUpdate<ForecastApplied, [ForecastRequest]>('forecast');
 export const stateQuery = defineQuery<CaseState | null>('state');
 /** Look at the schedule again now; harmless at any time (npm run cases:wake sends it to every running case). */
 export const wakeSignal = defineSignal('wake');

@@ -12,6 +12,15 @@ const gapKindSchema = z.enum([
   'chain_at_risk',
 ]);
 
+/** A forecast's standing prediction that work will be late: the chance and what it rests on. */
+const likelyLateSchema = z.object({
+  probability: z.number().min(0).max(1).meta({ description: 'The chance of being done by the due time, given how long it has been open' }),
+  basis: z.enum(['observed', 'prior']).meta({ description: "`observed`: the agency's own measured lead times for the area; `prior`: too few of them, the policy's assumed lead time" }),
+  observations: z.number().int(),
+  medianDays: z.number().nullable().meta({ description: 'The median lead time the chance rests on, in days' }),
+  predictedAt: z.string(),
+});
+
 export const caseViewSchema = z.object({
   caseId: z.string(),
   version: z.number().int(),
@@ -57,6 +66,7 @@ export const caseViewSchema = z.object({
     requiredBeforeRelease: z.boolean(),
     dueAt: z.string().nullable(),
     overdue: z.boolean(),
+    likelyLate: likelyLateSchema.optional().meta({ description: 'Present while a forecast predicts it will be late (issue 19)' }),
     completedAt: z.string().optional(),
     reason: z.string().optional(),
     note: z.string().optional(),
@@ -127,6 +137,8 @@ export const taskSchema = z.object({
   municipality: z.string().meta({ description: "The client's municipality (kommunkod)" }),
   coordinatorAgencyId: z.string().meta({ description: 'The agency that coordinates the case: whom to ask about it' }),
   expectedReleaseAt: z.string().nullable(),
+  likelyLate: likelyLateSchema.nullable()
+    .meta({ description: 'Set while a forecast says this required intervention is unlikely to be done by its due time (issue 19); not an alert' }),
 });
 
 export const alertSchema = z.object({

@@ -9,6 +9,7 @@ export const personSchema = z.object({
   name: z.string().optional(),
 });
 export type Person = z.infer<typeof personSchema>;
-// The schedule (deadlines, in the workflow) and the retention rule (erasure, at the edge) act on their own.
-export const actorSchema = z.union([personSchema, z.object({ system: z.enum(['schedule', 'retention']) })]);
+// The schedule (deadlines, in the workflow), the retention rule (erasure, at the edge) and the
+// forecast (predicted gaps, from the measured lead times) act on their own.
+export const actorSchema = z.union([personSchema, z.object({ system: z.enum(['schedule', 'retention', 'forecast']) })]);
 export type Actor = z.infer<typeof actorSchema>;

@@ -124,6 +124,30 @@ export const domainEventSchema = z.discriminatedUnion('type', [
      */
     reason: z.enum(['consent_withdrawn', 'case_closed']).optional(),
   })),
+  /**
+   * A required intervention is likely to be late (issue 19): the chance that its agency finishes
+   * it by its due time, from the agency's measured lead times for the area (or the policy's prior
+   * when there are too few), and what that chance rests on. Not an alert: nobody is escalated to.
+   */
+  event('GapPredicted', z.object({
+    interventionId: z.string(),
+    agencyId: z.string(),
+    dueAt: at,
+    probability: z.number().min(0).max(1),
+    basis: z.enum(['observed', 'prior']),
+    observations: z.number().int().min(0),
+    medianDays: z.number().nullable(),
+    asOf: at,
+  })),
+  /**
+   * The prediction no longer stands. `completed`: the work was done. `on_track`: a later forecast
+   * gives it a good chance. `overdue`: its due time passed, and the alert ladder has the gap now.
+   * `changed`: the work ended otherwise, moved to another agency, or the client was released.
+   */
+  event('PredictedGapWithdrawn', z.object({
+    interventionId: z.string(),
+    reason: z.enum(['completed', 'on_track', 'overdue', 'changed']),
+  })),
   event('CaseTransferred', z.object({ fromAgencyId: z.string(), toAgencyId: z.string(), reason: z.string() })),
   /**
    * The client's data was erased (store/erase-case.ts): written at the edge, not by the case's

@@ -41,6 +41,22 @@ export const milestonesSchema = z.object({
 });
 export type Milestones = z.infer<typeof milestonesSchema>;
 
+/**
+ * When a required intervention is shown as likely to be late (issue 19, domain/forecast.ts).
+ * Absent: the product's default (`defaultForecastPolicy`); `warnBelow: 0` predicts nothing.
+ */
+export const forecastSectionSchema = z.object({
+  warnBelow: z.number().min(0).max(1)
+    .meta({ description: 'A predicted gap is recorded when the chance of being done by the due time falls below this (0.5: less likely than not)' }),
+  minObservations: z.number().int().min(1).max(100_000)
+    .meta({ description: "Fewer measured interventions than this for an agency and need area: the prior speaks instead of the agency's own figures" }),
+  window: durationSchema.optional()
+    .meta({ description: 'Only interventions assigned within this before now count, so an agency that slows down is seen to; absent: all' }),
+  priorMedian: durationSchema.default('P14D')
+    .meta({ description: 'The median lead time assumed where there are too few observations' }),
+});
+export type ForecastSection = z.infer<typeof forecastSectionSchema>;
+
 export const policyBodySchema = z.looseObject({
   /**
    * What the policy is for, in a sentence a coordinator choosing it understands. Part of the
@@ -59,6 +75,8 @@ export const policyBodySchema = z.looseObject({
   }),
   milestones: milestonesSchema.default(milestonesSchema.parse({})),
   releaseRules: releaseRulesSchema.default(defaultReleaseRules),
+  /** Optional without a default, so that policies saved before it keep their exact body. */
+  forecast: forecastSectionSchema.optional(),
 });
 export type PolicyBody = z.infer<typeof policyBodySchema>;
 export type PolicyInput = z.input<typeof policyBodySchema>;

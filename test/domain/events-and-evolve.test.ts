@@ -28,6 +28,8 @@ const rich = history(
   { type: 'review_plan' },
   { type: 'set_sentence', length: 'P1Y', startsAt: '2026-11-01', judgmentAt: '2026-10-20' },
   { type: 'set_release_date', expectedReleaseAt: plusDays(RELEASE, 1), reason: 'Ny beräkning' },
+  // Arbetsförmedlingen's i3 is forecast late; the release withdraws the prediction (PredictedGapWithdrawn).
+  { forecast: [{ interventionId: 'i3', agencyId: 'af', dueAt: '', probability: 0.2, basis: 'prior', observations: 0, medianDays: 14 }], at: plusDays(RELEASE, -30) },
   { tick: plusDays(RELEASE, -20) }, // a reminder for i3 (due RELEASE-13D); plan review overdue → a1 to kvv
   { tick: plusDays(RELEASE, -10) },
   [{ type: 'acknowledge_alert', alertId: 'case-1-a1' }, ctx(supervisor('kvv'), plusDays(RELEASE, -10))],

@@ -156,7 +156,7 @@ describe('predicted gaps on a case', () => {
     // Social services took 200 days every time; ten days before the due time there is no chance.
     const now = due - 10 * DAY;
     const gaps = predictedGaps(s, history(200), now, policy);
-    expect(gaps).toEqual([{ interventionId: housing.interventionId, agencyId: 'sot-1480', dueAt: housing.dueAt, probability: 0, basis: 'observed', observations: 30 }]);
+    expect(gaps).toEqual([{ interventionId: housing.interventionId, agencyId: 'sot-1480', dueAt: housing.dueAt, probability: 0, basis: 'observed', observations: 30, medianDays: 200 }]);
   });
 
   it('says nothing while the work is likely on time, or once it is overdue, or done', () => {

@@ -1,3 +1,5 @@
+import { forecastEvents, type PredictedGap } from '../../domain/predicted-gaps';
+import { FORECAST } from '../../domain/system-actor';
 /**
  * Given / when / then for the pure domain: a history of events, one command with its context,
  * and either the events it records or the kind of rejection. Everything here is deterministic:
@@ -103,7 +105,9 @@ export function openedUnderRules2(overrides: Partial<OpenCase> = {}, c: CommandC
   return [...opened(overrides, c), { type: 'RulesAdopted', data: { rules: 2 }, occurredAt: c.now, actor: { system: 'schedule' } }];
 }
 
-export type Step = Command | [Command, CommandContext] | { tick: string };
+/** A forecast (domain/predicted-gaps.ts) at `at`, as the forecast refresh sends it to the case. */
+export interface ForecastStep { forecast: PredictedGap[]; at: string }
+export type Step = Command | [Command, CommandContext] | { tick: string } | ForecastStep;
 
 /** A history built the way the product builds one: every command decided on the state so far. */
 export function history(start: DomainEvent[], ...steps: Step[]): DomainEvent[] {
@@ -112,6 +116,9 @@ export function history(start: DomainEvent[], ...steps: Step[]): DomainEvent[] {
   for (const step of steps) {
     let next: DomainEvent[];
     if ('tick' in step) next = dueActions(state!, step.tick);
+    else if ('forecast' in step) {
+      next = forecastEvents(state!, step.forecast, step.at).map((d) => ({ type: d.type, data: d.data, occurredAt: step.at, actor: FORECAST }) as DomainEvent);
+    }
     else if (Array.isArray(step)) next = mustDecide(state, step[0], step[1]);
     else next = mustDecide(state, step);
     for (const e of next) state = evolve(state, e);

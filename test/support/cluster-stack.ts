@@ -50,6 +50,7 @@ export async function startClusterStack(opts: { workers?: number; apis?: number;
     LOG_LEVEL: 'warn',
     DIGEST_INTERVAL: 'off',
     HOUSEKEEPING_INTERVAL: 'off',
+    FORECAST_INTERVAL: 'off',
     ...TEST_RATE_LIMITS,
     ...opts.env,
   };

@@ -27,6 +27,7 @@ export async function startWorkerProcess(opts: { temporalAddress: string; databa
       TEMPORAL_TASK_QUEUE: opts.taskQueue,
       AUTH_MODE: 'dev',
       DIGEST_INTERVAL: 'off',
+      FORECAST_INTERVAL: 'off',
     },
   });
   let output = '';

@@ -56,6 +56,8 @@ const SAMPLES: { [T in EventType]: EventData<T> } = {
     previous: null, usedAsReleaseDate: true,
   },
   ResponsibilityHandedOver: { fromAgencyId: 'kvv-gbg', toAgencyId: 'frv-gbg' },
+  GapPredicted: { interventionId: i1, agencyId: 'sot-1480', dueAt: at, probability: 0.31, basis: 'observed', observations: 42, medianDays: 24, asOf: at },
+  PredictedGapWithdrawn: { interventionId: i1, reason: 'completed' },
 };
 
 const person = { sub: 'anna', role: 'coordinator', agencyId: 'kvv-gbg', name: 'Anna Andersson' };
@@ -118,4 +120,17 @@ test('an alert closed by completed work is put down to that work; a deadline sta
 
   // The retention rule is not a deadline of the plan.
   expect(actorText(ev('CaseErased', { reason: 'retention' }, { system: 'retention' }), more)).toBe('Automatiskt (gallring)');
+});
+
+test('a predicted gap says how likely, on what it rests and who predicted it; its withdrawal says why', () => {
+  const planned = ev('InterventionPlanned', SAMPLES.InterventionPlanned);
+  const forecast = { system: 'forecast' };
+  const predicted = ev('GapPredicted', SAMPLES.GapPredicted, forecast);
+  const prior = ev('GapPredicted', { ...SAMPLES.GapPredicted, basis: 'prior', observations: 3, probability: 0.2 }, forecast);
+  const withdrawn = ev('PredictedGapWithdrawn', { interventionId: i1, reason: 'completed' }, { sub: 'sven', role: 'agency', agencyId: 'sot-1480' });
+  const ctx = { all: [planned, predicted, prior, withdrawn], agencyName };
+  expect(eventSummary(predicted, ctx).replace(/\s/g, ' ')).toBe('”Bostad ordnad” hos Socialtjänsten Göteborg: 31 % chans att bli klar i tid, utifrån myndighetens 42 senaste insatser inom området, klar senast 2027-03-01');
+  expect(eventSummary(prior, ctx)).toContain('för få avslutade insatser att mäta (3)');
+  expect(actorText(predicted, ctx)).toBe('Automatiskt (prognos)');
+  expect(eventSummary(withdrawn, ctx)).toBe('”Bostad ordnad”: insatsen blev klar');
 });

@@ -1,4 +1,4 @@
-import { formatDate, formatDateTime } from './format';
+import { formatDate, formatDateTime, formatShare } from './format';
 import { AREAS, CANCEL_REASONS, EVENT_TYPES, GAP_KINDS, MEASURES, PHASES, RISK_LEVELS, label } from './labels';
 import type { EventView } from './types';
 import { sentenceLengthText } from './sentence-length';
@@ -126,6 +126,10 @@ export function eventSummary(e: EventView, ctx: TrailContext): string {
         return `Skäl: ${ERASURE_REASONS[s('reason')] ?? s('reason')}`;
       case 'RulesAdopted':
         return `Ärendet följer reglerna version ${String(d.rules)} härifrån (frigivning, helhetsansvar, nytt häkte och avslut)`;
+      case 'GapPredicted':
+        return `${title()} hos ${ctx.agencyName(s('agencyId') || null)}: ${forecastText(d)}, klar senast ${formatDate(s('dueAt'))}`;
+      case 'PredictedGapWithdrawn':
+        return `${title()}: ${WITHDRAWN_REASONS[s('reason')] ?? s('reason')}`;
       case 'ResponsibilityHandedOver':
         return `Från ${ctx.agencyName(s('fromAgencyId') || null)} till ${ctx.agencyName(s('toAgencyId') || null)}`;
       default:
@@ -134,6 +138,23 @@ export function eventSummary(e: EventView, ctx: TrailContext): string {
   })();
   // An event this interface does not know yet still says what it is.
   return text || EVENT_TYPES[e.type] || e.type;
+}
+
+const WITHDRAWN_REASONS: Record<string, string> = {
+  completed: 'insatsen blev klar',
+  on_track: 'ny prognos: hinner troligen i tid',
+  overdue: 'tidsfristen har passerat (larmet tar över)',
+  changed: 'insatsen ändrades, avslutades eller klienten friges',
+};
+
+/** The chance and what it rests on, as the coordinator and the agency read it. */
+export function forecastText(d: Record<string, unknown>): string {
+  const chance = formatShare(typeof d.probability === 'number' ? d.probability : null);
+  const n = typeof d.observations === 'number' ? d.observations : 0;
+  const basis = d.basis === 'observed'
+    ? `utifrån myndighetens ${n} senaste insatser inom området`
+    : `för få avslutade insatser att mäta (${n}), antagen handläggningstid`;
+  return `${chance} chans att bli klar i tid, ${basis}`;
 }
 
 /** Why the schedule closed an alert: the latest earlier event that closed its gap. */
@@ -188,6 +209,7 @@ export function actorText(e: EventView, ctx: TrailContext): string {
       if (reason === 'consent_withdrawn') return 'Automatiskt (samtycket återkallat)';
       return closedBy(e, ctx);
     }
+    if (actor.system === 'forecast') return 'Automatiskt (prognos)';
     // Taking new rules is the system's own step, not a deadline.
     return e.type === 'RulesAdopted' ? 'Automatiskt' : 'Automatiskt (tidsfrist)';
   }

@@ -140,6 +140,8 @@ export const EVENT_TYPES: Record<string, string> = {
   CaseErased: 'Klientens uppgifter raderade',
   RulesAdopted: 'Ärendet följer nya regler',
   ResponsibilityHandedOver: 'Helhetsansvaret övertaget',
+  GapPredicted: 'Risk för sen insats',
+  PredictedGapWithdrawn: 'Risk för sen insats borta',
 };
 
 /** What a read showed (GET /v1/cases/{id}/access-log `what`). */

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { ChainTimeline } from '../components/chain-timeline';
+import { LikelyLate } from '../components/likely-late';
 import { OPEN_INTERVENTION_STATUSES } from '../../../domain/open-statuses';
 import { api } from '../api';
 import { useApp } from '../app-context';
@@ -170,6 +171,7 @@ function PlanTable({ view, send, canEdit }: { view: CaseView; send: CaseActionPr
               <td>
                 {statusBadge(i)}
                 {i.overdue ? <span class="block">{label(INTERVENTION_STATUSES, i.status)}</span> : null}
+                {!i.overdue ? <LikelyLate mark={i.likelyLate} /> : null}
                 {i.completedAt ? (
                   <span class="muted block">
                     <Time iso={i.completedAt} withTime />

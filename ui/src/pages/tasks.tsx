@@ -4,6 +4,7 @@ import { OPEN_FOLLOW_UP_STATUSES, OPEN_INTERVENTION_STATUSES } from '../../../do
 import { api } from '../api';
 import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, SelectField, TextArea, Time } from '../components/ui';
+import { LikelyLate } from '../components/likely-late';
 import { clientFacts } from '../client-text';
 import { AREAS, TASK_STATUSES, label } from '../labels';
 import { Link } from '../router';
@@ -104,6 +105,12 @@ function TaskCard({ task: t, canAct, onDone }: { task: Task; canAct: boolean; on
           </dd>
           <dt>Status</dt>
           <dd>{label(TASK_STATUSES, t.status)}</dd>
+          {t.likelyLate && !t.overdue ? (
+            <>
+              <dt>Prognos</dt>
+              <dd><LikelyLate mark={t.likelyLate} /></dd>
+            </>
+          ) : null}
         </dl>
         {cmd.error ? <Notice kind="error">{cmd.error}</Notice> : null}
         {canAct && open ? (
