@@ -12,7 +12,7 @@ import { appendWaiting, holdAppends } from '../hold-appends';
 import { decide } from '../../domain/decide';
 import { appendToStream } from '../../store/event-store';
 import { projectEvents } from '../../store/projections';
-import { commandUpdate, stateQuery } from '../../workflows/messages';
+import { commandUpdate, forecastUpdate, stateQuery } from '../../workflows/messages';
 import type { TestStack } from '../stack';
 
 /**
@@ -371,7 +371,34 @@ export const quietCommands = scenario(
   quietCommandsPlayed,
 );
 
+/**
+ * A forecast on the case (issue 19, the `forecast` update): housing predicted late, the same
+ * forecast again (nothing recorded), a lower chance (recorded again), the work done (withdrawn
+ * in the completion's own append), closed.
+ */
+export const predictedGap = scenario(
+  'predicted-gap',
+  'housing predicted late by the forecast (GapPredicted), the same forecast again (nothing recorded), the chance lower (recorded again), housing completed (PredictedGapWithdrawn in the same append), closed',
+  async (stack, caseId) => {
+    const send = (command: Command, actor: Person = coordinator) => stack.journeys.send(caseId, request(command, actor));
+    const policy = fastPolicy({ reminders: [], escalation: { level2After: 'PT1H' }, followUps: { high: ['PT1H'], medium: ['PT1H'], low: ['PT1H'] } });
+    const opened = await stack.journeys.open(caseId, request({ ...openCommand({ caseId, releaseInSeconds: 600, policy }), responsibility: { successorAgencyId: 'frv-gbg' } }));
+    const housing = opened.state.interventions.find((i) => i.area === 'boende')!;
+    const handle = stack.client.workflow.getHandle(caseWorkflowId(caseId));
+    const forecast = (probability: number) => handle.executeUpdate(forecastUpdate, {
+      args: [{ asOf: new Date().toISOString(), predicted: [{ interventionId: housing.interventionId, agencyId: housing.agencyId!, dueAt: housing.dueAt!, probability, basis: 'observed', observations: 24, medianDays: 31 }] }],
+    });
+    check((await forecast(0.3)).recorded === 1, 'the prediction is recorded');
+    check((await forecast(0.32)).recorded === 0, 'the same forecast again records nothing');
+    check((await forecast(0.1)).recorded === 1, 'a chance lower by 0.1 or more is recorded again');
+    await send({ type: 'complete_intervention', interventionId: housing.interventionId }, social);
+    const after = await handle.query(stateQuery);
+    check(after?.predictedGaps?.length === 0, 'completing the work withdraws the prediction');
+    await send({ type: 'change_phase', to: 'avslutad', reason: 'flyttat utomlands' });
+  },
+);
+
 export const scenarios: Scenario[] = [
   fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates, logAhead, beforeCaseRules2, caseRules2,
-  beforeQuietCommands, quietCommands,
+  beforeQuietCommands, quietCommands, predictedGap,
 ];
