@@ -3,17 +3,22 @@ import type { PinnedPolicy } from '../domain/schemas/policy';
 import { bråShape, generateCohort } from '../simulation/cohort';
 import type { PolicyReport } from '../simulation/report';
 import { simulatePolicy } from '../simulation/simulate';
-import { defaultWorld } from '../simulation/world';
+import { defaultWorld, type World } from '../simulation/world';
 
-export interface SimulationJob { label: string; policy: PinnedPolicy; releases: number; seed: number }
+/**
+ * `world`: the agencies to simulate (absent: the given `defaultWorld`). Plain data, copied into
+ * the thread with the job, so a world measured from the log (simulation/measured.ts) goes as is.
+ */
+export interface SimulationJob { label: string; policy: PinnedPolicy; releases: number; seed: number; world?: World }
 export interface SimulationResult { seed: number; releases: number; seconds: number; eventsPerSecond: number; reports: PolicyReport[] }
 
 export class SimulationTimeout extends Error {}
 
 function runJob(job: SimulationJob): PolicyReport {
   const shape = { ...bråShape, releases: job.releases };
-  const cohort = generateCohort(shape, defaultWorld, job.seed);
-  return simulatePolicy({ label: job.label, policy: job.policy }, cohort, defaultWorld, { seed: job.seed, year: shape.year });
+  const world = job.world ?? defaultWorld;
+  const cohort = generateCohort(shape, world, job.seed);
+  return simulatePolicy({ label: job.label, policy: job.policy }, cohort, world, { seed: job.seed, year: shape.year });
 }
 
 /**

@@ -2,22 +2,31 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { progress } from '../bench/progress';
+import { defaultForecastPolicy } from '../domain/forecast';
 import { defaultPolicyBody, policyBodySchema } from '../domain/schemas/policy';
 import { bråShape, generateCohort, type CohortShape } from '../simulation/cohort';
+import { leadTimeSources, measuredWorld, type LeadTimeSource } from '../simulation/measured';
 import type { PolicyReport } from '../simulation/report';
 import { simulatePolicy, type PolicyRun } from '../simulation/simulate';
-import { defaultWorld } from '../simulation/world';
+import { defaultWorld, type World } from '../simulation/world';
+import { listAgencies } from '../store/agencies';
+import { leadTimeRecordsFrom } from '../store/lead-times';
+import { createPool } from '../store/pool';
 import { runMain } from './run-main';
 
 /**
- * `npm run simulate -- --policy <id or file> [--compare <id or file>] [--releases 6731] [--seed 42] [--json]`:
+ * `npm run simulate -- --policy <id or file> [--compare <id or file>] [--releases 6731] [--seed 42] [--lead-times given|measured] [--json]`:
  * a year of releases through the product's own rules in compressed time (issue 19). Each policy
  * runs in a thread of its own, so two policies take the time of one on a machine with two cores.
+ * `--lead-times measured` reads the log at DATABASE_URL and has the agencies answer from the
+ * lead times measured there (simulation/measured.ts), as `POST /v1/simulations` does.
  */
-interface Args { policies: string[]; releases: number; seed: number; json: boolean; threads: boolean }
+interface Args { policies: string[]; releases: number; seed: number; json: boolean; threads: boolean; leadTimes: 'given' | 'measured' }
+
+const USAGE = 'usage: --policy <id or file> [--compare <id or file>] [--releases n] [--seed n] [--lead-times given|measured] [--json]';
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { policies: [], releases: bråShape.releases, seed: 42, json: false, threads: true };
+  const args: Args = { policies: [], releases: bråShape.releases, seed: 42, json: false, threads: true, leadTimes: 'given' };
   for (let k = 0; k < argv.length; k++) {
     const a = argv[k]!;
     const value = () => {
@@ -30,7 +39,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--seed') args.seed = positive(value(), a);
     else if (a === '--json') args.json = true;
     else if (a === '--no-threads') args.threads = false;
-    else throw new Error(`unknown argument ${a}; usage: --policy <id or file> [--compare <id or file>] [--releases n] [--seed n] [--json]`);
+    else if (a === '--lead-times') {
+      const v = value();
+      if (v !== 'given' && v !== 'measured') throw new Error(`--lead-times is given or measured, got ${v}`);
+      args.leadTimes = v;
+    } else throw new Error(`unknown argument ${a}; ${USAGE}`);
   }
   if (args.policies.length === 0) args.policies.push('default');
   return args;
@@ -50,12 +63,55 @@ function loadPolicy(ref: string): PolicyRun {
   return { label, policy: { policyId: label, version: 1, body } };
 }
 
-interface Job { run: PolicyRun; shape: CohortShape; seed: number }
+/** `world`: absent for the given one; a measured world goes to the thread as plain data. */
+interface Job { run: PolicyRun; shape: CohortShape; seed: number; world?: World }
 type FromWorker = { kind: 'progress'; done: number } | { kind: 'done'; report: PolicyReport };
 
 function runJob(job: Job, onProgress: (done: number) => void): PolicyReport {
-  const cohort = generateCohort(job.shape, defaultWorld, job.seed);
-  return simulatePolicy(job.run, cohort, defaultWorld, { seed: job.seed, year: job.shape.year, onProgress });
+  const world = job.world ?? defaultWorld;
+  const cohort = generateCohort(job.shape, world, job.seed);
+  return simulatePolicy(job.run, cohort, world, { seed: job.seed, year: job.shape.year, onProgress });
+}
+
+interface Measured {
+  world: World;
+  leadTimes: { source: 'measured'; asOf: string; minObservations: number; windowDays: number | null; unknownAgencyObservations: number; pairs: LeadTimeSource[] };
+}
+
+/** The log at DATABASE_URL as it stands now, pooled by the directory's agency types. */
+async function measure(runs: readonly PolicyRun[]): Promise<Measured> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error('--lead-times measured reads the lead times from the log: set DATABASE_URL to its PostgreSQL database, e.g.\n'
+      + '  DATABASE_URL=postgres://user:pass@host:5432/glappfri npm run simulate -- --policy default --lead-times measured');
+  }
+  const pool = createPool(url, { applicationName: 'glappfri-simulate', max: 2 });
+  try {
+    const [records, directory] = await Promise.all([leadTimeRecordsFrom(pool), listAgencies(pool)]);
+    const now = Date.now();
+    const forecast = defaultForecastPolicy;
+    const m = measuredWorld(defaultWorld, records, directory, now, forecast);
+    const used = runs.flatMap((r) => r.policy.body.requirements.map((q) => ({ agencyType: q.agencyType, area: q.area })));
+    return {
+      world: m.world,
+      leadTimes: {
+        source: 'measured', asOf: new Date(now).toISOString(), minObservations: forecast.minObservations, windowDays: forecast.windowDays ?? null,
+        unknownAgencyObservations: m.unknownAgencyObservations, pairs: leadTimeSources(used, m.sources),
+      },
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+function leadTimeTable(lt: Measured['leadTimes']): string {
+  return [
+    `lead times measured from the log at ${lt.asOf} (window ${lt.windowDays ?? '∞'} days, at least ${lt.minObservations} observations)`,
+    ...lt.pairs.map((p) => `  ${`${p.agencyType} / ${p.area}`.padEnd(40)}${p.basis === 'measured'
+      ? `measured: ${p.observations} observations (${p.completed} completed), median ${p.medianDays === null || p.medianDays === undefined ? 'beyond the curve' : `${p.medianDays.toFixed(1)} days`}`
+      : `given: ${p.observations ?? 0} observations, too few`}`),
+    ...(lt.unknownAgencyObservations ? [`  ${lt.unknownAgencyObservations} observations of agencies not in the directory left out`] : []),
+  ].join('\n');
 }
 
 function inThread(job: Job, onProgress: (done: number) => void): Promise<PolicyReport> {
@@ -105,7 +161,9 @@ function table(reports: PolicyReport[], seconds: number): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const shape: CohortShape = { ...bråShape, releases: args.releases };
-  const jobs: Job[] = args.policies.map((ref) => ({ run: loadPolicy(ref), shape, seed: args.seed }));
+  const runs = args.policies.map(loadPolicy);
+  const measured = args.leadTimes === 'measured' ? await measure(runs) : undefined;
+  const jobs: Job[] = runs.map((run) => ({ run, shape, seed: args.seed, ...(measured ? { world: measured.world } : {}) }));
   const bar = progress('simulate', jobs.length * args.releases);
   const done = jobs.map(() => 0);
   const tick = (k: number) => (n: number) => {
@@ -119,8 +177,14 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const events = reports.reduce((n, r) => n + r.events, 0);
   bar.done(`${seconds.toFixed(2)} s`);
-  if (args.json) console.log(JSON.stringify({ seed: args.seed, releases: args.releases, seconds, eventsPerSecond: events / seconds, reports }, null, 2));
-  else console.log(table(reports, seconds));
+  if (args.json) {
+    // Given: exactly the JSON it has always been; measured: where the lead times came from, after it.
+    const out = { seed: args.seed, releases: args.releases, seconds, eventsPerSecond: events / seconds, reports };
+    console.log(JSON.stringify(measured ? { ...out, leadTimes: measured.leadTimes } : out, null, 2));
+  } else {
+    console.log(table(reports, seconds));
+    if (measured) console.log(`\n${leadTimeTable(measured.leadTimes)}`);
+  }
   if (reports.some((r) => r.runaways > 0)) throw new Error('a simulated case ran away: see runaways in the report');
 }
 

@@ -11,6 +11,7 @@ import { CURRENT_RULES } from '../domain/rules';
 import { afterStep, dueStep } from '../domain/schedule';
 import { SCHEDULE } from '../domain/system-actor';
 import type { Client } from './cohort';
+import { sampleLeadTime } from './measured';
 import { chance, logNormal, substream, uniform, type Random } from './random';
 import { leadTimeOf, type World } from './world';
 
@@ -124,7 +125,11 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
         }
         const b = world.behaviour[i.agencyId];
         if (!b) continue;
-        if (chance(draw(PURPOSE.waits, keyOf(i.interventionId)), b.startsWhenReminded)) {
+        // A measured lead time runs from assignment, as the log measures it: any wait for a
+        // reminder is already in it, so the world's `startsWhenReminded` is not added on top.
+        if (b.measured?.[i.area]) {
+          start(i.interventionId, now);
+        } else if (chance(draw(PURPOSE.waits, keyOf(i.interventionId)), b.startsWhenReminded)) {
           waiting.add(i.interventionId);
           // Without a reminder ahead, the task is started when it falls due.
           push({ kind: 'start', at: i.dueAt ? Math.max(now, Date.parse(i.dueAt)) : now + 30 * DAY_MS, interventionId: i.interventionId });
@@ -153,8 +158,11 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
     if (started.has(interventionId)) return;
     started.add(interventionId);
     const i = state!.interventions.find((x) => x.interventionId === interventionId)!;
-    const lead = leadTimeOf(world.behaviour[i.agencyId!]!, i.area);
-    const days = logNormal(draw(PURPOSE.lead, keyOf(interventionId)), lead.medianDays, lead.sigma);
+    const b = world.behaviour[i.agencyId!]!;
+    const lead = leadTimeOf(b, i.area);
+    const measured = b.measured?.[i.area];
+    const r = draw(PURPOSE.lead, keyOf(interventionId));
+    const days = measured ? sampleLeadTime(r, measured, lead) : logNormal(r, lead.medianDays, lead.sigma);
     send(now + days * DAY_MS, { type: 'complete_intervention', interventionId }, officer(i.agencyId!));
   };
 

@@ -7,10 +7,33 @@ export interface LeadTime {
   sigma: number;
 }
 
+/**
+ * A lead-time distribution measured from the log (simulation/measured.ts): a Kaplan–Meier curve,
+ * as plain data so that a world can be sent to a worker thread.
+ */
+export interface MeasuredLeadTime {
+  /** S just after each completion time, in increasing order of `days` (decreasing `survival`). */
+  steps: { days: number; survival: number }[];
+  /**
+   * The longest time observed, completed or not. The share the curve leaves undone (the last
+   * step's `survival`, or 1 without a step) is drawn beyond it: see `sampleLeadTime`.
+   */
+  horizonDays: number;
+  observations: number;
+  completed: number;
+  /** Where S first reaches one half; null when it never does (the median then lies in the tail). */
+  medianDays: number | null;
+}
+
 /** How one agency answers in the simulation. */
 export interface AgencyBehaviour {
   /** Days from the moment it starts on a task to completing it, by need area (`*`: any other). */
   leadTimes: Partial<Record<Area | '*', LeadTime>>;
+  /**
+   * Measured lead times by need area, used instead of `leadTimes` where present; `leadTimes`
+   * still gives the tail beyond the measured curve. Absent in the given world.
+   */
+  measured?: Partial<Record<Area, MeasuredLeadTime>>;
   /**
    * Share of tasks the agency only starts on when reminded (or, without a reminder, when the task
    * is overdue): deadlines move work only where work waits for them, and this is where it does.

@@ -4,7 +4,10 @@ import { defaultForecastPolicy, estimateLeadTimes } from '../../domain/forecast'
 import { leadTimeKey, observationsAt } from '../../domain/lead-times';
 import type { PinnedPolicy, PolicyBody } from '../../domain/schemas/policy';
 import { quantile } from '../../domain/survival';
+import { leadTimeSources, measuredWorld } from '../../simulation/measured';
+import { defaultWorld } from '../../simulation/world';
 import { SimulationTimeout, simulateInThreads, type SimulationJob } from '../simulation-threads';
+import { listAgencies } from '../../store/agencies';
 import { leadTimeRecordsFrom } from '../../store/lead-times';
 import { latestPolicy } from '../../store/policies';
 import { principalOf, requireRole } from '../auth';
@@ -25,12 +28,12 @@ export const foresightRoutes: FastifyPluginAsyncZod<{ pool: Pool; simulationTime
     onRequest: requireRole('admin', 'supervisor'),
     schema: {
       tags: ['figures'], summary: 'Run a policy (and optionally a second) over a simulated year of releases',
-      description: "The product's own rules over a cohort shaped like Brå's figures, in compressed time, with no case recorded; the same seed gives the same clients and the same agency answers under both policies. One simulation at a time: 503 while another runs, or when it takes longer than the time allowed.",
+      description: "The product's own rules over a cohort shaped like Brå's figures, in compressed time, with no case recorded; the same seed gives the same clients and the same agency answers under both policies. With `leadTimes: measured` the agencies answer from the lead times measured in the log (as `GET /v1/forecast/lead-times` gives them, pooled by agency type) where there are enough observations. One simulation at a time: 503 while another runs, or when it takes longer than the time allowed.",
       body: simulationRequestSchema,
       response: { 200: simulationResultSchema, ...problemResponses(400, 401, 403, 404, 503) },
     },
   }, async (request) => {
-    const { policy, compare, releases, seed } = request.body;
+    const { policy, compare, releases, seed, leadTimes } = request.body;
     const pin = async (ref: string | PolicyBody, field: 'policy' | 'compare'): Promise<{ label: string; policy: PinnedPolicy }> => {
       if (typeof ref !== 'string') return { label: field, policy: { policyId: field, version: 0, body: ref } };
       const p = await orUnavailable(() => latestPolicy(pool, ref));
@@ -41,8 +44,26 @@ export const foresightRoutes: FastifyPluginAsyncZod<{ pool: Pool; simulationTime
     if (running) throw problems.unavailable('Another simulation is running; try again when it is done.');
     running = true;
     try {
-      const jobs: SimulationJob[] = runs.map((r) => ({ ...r, releases, seed }));
-      return await simulateInThreads(jobs, simulationTimeoutMs ?? SIMULATION_TIMEOUT_MS);
+      const used = runs.flatMap((r) => r.policy.body.requirements.map((q) => ({ agencyType: q.agencyType, area: q.area })));
+      if (leadTimes === 'given') {
+        const jobs: SimulationJob[] = runs.map((r) => ({ ...r, releases, seed }));
+        const result = await simulateInThreads(jobs, simulationTimeoutMs ?? SIMULATION_TIMEOUT_MS);
+        return { ...result, leadTimes: { source: leadTimes, pairs: leadTimeSources(used) } };
+      }
+      // The log as it stands now, pooled by the directory's agency types (simulation/measured.ts).
+      const [records, directory] = await orUnavailable(() => Promise.all([leadTimeRecordsFrom(pool), listAgencies(pool)]));
+      const now = Date.now();
+      const forecast = defaultForecastPolicy;
+      const measured = measuredWorld(defaultWorld, records, directory, now, forecast);
+      const jobs: SimulationJob[] = runs.map((r) => ({ ...r, releases, seed, world: measured.world }));
+      const result = await simulateInThreads(jobs, simulationTimeoutMs ?? SIMULATION_TIMEOUT_MS);
+      return {
+        ...result,
+        leadTimes: {
+          source: leadTimes, asOf: new Date(now).toISOString(), minObservations: forecast.minObservations, windowDays: forecast.windowDays ?? null,
+          unknownAgencyObservations: measured.unknownAgencyObservations, pairs: leadTimeSources(used, measured.sources),
+        },
+      };
     } catch (err) {
       if (err instanceof SimulationTimeout) throw problems.unavailable(err.message);
       throw err;
