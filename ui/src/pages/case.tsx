@@ -10,7 +10,7 @@ import {
   AREAS, CANCEL_REASONS, EVENT_TYPES, FOLLOW_UP_STATUSES, GAP_KINDS, INTERVENTION_STATUSES, MEASURES, PHASES, RISK_LEVELS,
   label,
 } from '../labels';
-import { actorText, eventSummary } from '../event-text';
+import { actorText, eventSummary, forecastText } from '../event-text';
 import { Link } from '../router';
 import { sentenceLengthText } from '../sentence-length';
 import type { AccessLogEntry, CaseView, EventView, Intervention } from '../types';
@@ -246,6 +246,7 @@ export function CasePage({ caseId }: { caseId: string }) {
     announce('Ärendet är uppdaterat.');
   };
   const trail = { all: events.data?.items ?? [], agencyName };
+  const likelyLate = c.interventions.filter((i) => i.likelyLate && !i.overdue);
   const interventionTitle = (id?: string) => (id ? c.interventions.find((i) => i.interventionId === id)?.title : undefined);
 
   return (
@@ -278,6 +279,20 @@ export function CasePage({ caseId }: { caseId: string }) {
       ) : (
         <Notice kind="success">Inga öppna glapp i planen just nu.</Notice>
       )}
+
+      {likelyLate.length > 0 ? (
+        <section aria-labelledby="rubrik-prognos" class="panel panel-warning">
+          <h2 id="rubrik-prognos">Risk för sena insatser ({likelyLate.length})</h2>
+          <p>Prognosen bygger på hur lång tid myndigheten brukar ta. Det är inget larm ännu: insatsen kan fortfarande hinna bli klar.</p>
+          <ul>
+            {likelyLate.map((i) => (
+              <li key={i.interventionId}>
+                <strong>{i.title}</strong> ({i.agencyId ? agencyName(i.agencyId) : 'ingen ansvarig'}, klar senast <Time iso={i.dueAt} />): {forecastText(i.likelyLate!)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <div class="columns">
         <Section id="rubrik-oversikt" title="Översikt">
