@@ -9,6 +9,7 @@ const LABELS: Record<SimulationField, string> = {
   releases: 'Antal frigivningar under året',
   seed: 'Slumpfrö',
 };
+const LEAD_TIME_OPTIONS: Option[] = [['given', 'Antagna (simulatorns egna)'], ['measured', 'Uppmätta ur ärendena']];
 const IDS: Record<SimulationField, string> = { policy: 'sim-policy', compare: 'sim-jamfor', releases: 'sim-frigivningar', seed: 'sim-fro' };
 
 /** What to simulate: a published policy, optionally a second, how many releases and the seed. */
@@ -23,6 +24,7 @@ export function SimulationForm({ policies, busy, refused, onRun }: {
   const [compare, setCompare] = useState('');
   const [releases, setReleases] = useState('6731');
   const [seed, setSeed] = useState('42');
+  const [leadTimes, setLeadTimes] = useState<'given' | 'measured'>('given');
   const [errors, setErrors] = useState<Partial<Record<SimulationField, string>>>({});
 
   const options: Option[] = policies.map((p) => [p.policyId, `${p.policyId} (version ${p.version})${p.description ? ` – ${p.description}` : ''}`]);
@@ -46,7 +48,7 @@ export function SimulationForm({ policies, busy, refused, onRun }: {
     if (s === null) found.seed = FIELD_MESSAGES.seed;
     setErrors(found);
     if (Object.keys(found).length > 0 || n === null || s === null) return;
-    onRun({ policy, ...(compare ? { compare } : {}), releases: n, seed: s });
+    onRun({ policy, ...(compare ? { compare } : {}), releases: n, seed: s, ...(leadTimes === 'measured' ? { leadTimes } : {}) });
   };
 
   return (
@@ -85,6 +87,14 @@ export function SimulationForm({ policies, busy, refused, onRun }: {
           value={seed}
           onValue={setSeed}
           error={error('seed')}
+        />
+        <SelectField
+          id="sim-handlaggningstider"
+          label="Handläggningstider"
+          hint="Uppmätta: så lång tid myndigheterna faktiskt har tagit i ärendena, per myndighetstyp och område, där de är tillräckligt många."
+          value={leadTimes}
+          onValue={(v) => setLeadTimes(v === 'measured' ? 'measured' : 'given')}
+          options={LEAD_TIME_OPTIONS}
         />
       </div>
       <Button type="submit" busy={busy}>

@@ -5,6 +5,7 @@ import { AREAS, label } from '../labels';
 import { gapShare, keysOf } from '../simulation-figures';
 import type { PolicyReport, SimulationResult } from '../types';
 import { SimulationAgencies } from './simulation-agencies';
+import { SimulationLeadTimes } from './simulation-lead-times';
 
 const row = (key: string, text: string, reports: readonly PolicyReport[], cell: (r: PolicyReport) => string): ComparisonRow => ({
   key,
@@ -37,6 +38,7 @@ export function SimulationResults({ result }: { result: SimulationResult }) {
           {formatNumber(result.releases)} frigivningar under ett år, slumpfrö {result.seed}. Simuleringen tog {formatNumber(result.seconds)} sekunder (
           {formatNumber(Math.round(result.eventsPerSecond))} händelser per sekund). Inga riktiga ärenden berördes.
         </p>
+        <SimulationLeadTimes leadTimes={result.leadTimes} />
         <ComparisonTable caption="Frigivningar, larm och uppföljningar" heading="Mått" columns={columns} rows={overall} />
         <ComparisonTable
           caption="Krävda insatser öppna vid frigivningen, per behovsområde"
