@@ -267,3 +267,44 @@ test('with measured lead times the page says, per agency type and area, which we
   await expect(row.locator('td').allTextContents()).resolves.toEqual(['Boende', 'Antagen (för få insatser)', n(housing!.observations!), '–']);
   await expectNoAxeViolations(page, 'the simulation results with measured lead times');
 }, 120_000);
+
+test('a draft policy pasted in is compared without being published; a broken one is refused at its field in Swedish', async () => {
+  const draft = JSON.parse(readFileSync(path.join(__dirname, '../../simulation/policies/housing-p60d.json'), 'utf8')) as Record<string, unknown>;
+  const page = await s.newPage();
+  await supervisor(page);
+  await menu(page).getByRole('link', { name: 'Simulering' }).click();
+  await page.getByRole('textbox', { name: 'Antal frigivningar under året' }).fill('100');
+  await page.getByRole('combobox', { name: 'Jämför med' }).selectOption({ label: 'Egen policy, inte publicerad (klistra in JSON)' });
+  const box = page.getByRole('textbox', { name: 'Egen policy (JSON)' });
+
+  // Not JSON: refused before any request.
+  await box.fill('{ inte json');
+  let requests = 0;
+  await page.route('**/v1/simulations', async (route) => {
+    requests += 1;
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Kör simuleringen' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Klistra in en policy som ett JSON-objekt' }).first().waitFor();
+  expect(requests).toBe(0);
+
+  // JSON, but not a policy: the API's 400 is shown at the field with where it failed.
+  await box.fill(JSON.stringify({ ...draft, reminders: ['soon'] }));
+  await page.getByRole('button', { name: 'Kör simuleringen' }).click();
+  await page.getByText(/Den egna policyn är inte giltig\. Fel vid reminders\.0/).first().waitFor();
+  await expectNoAxeViolations(page, 'a pasted policy refused');
+
+  await box.fill(JSON.stringify(draft));
+  await page.getByRole('button', { name: 'Kör simuleringen' }).click();
+  const overall = page.getByRole('table', { name: 'Frigivningar, larm och uppföljningar' });
+  await overall.waitFor({ timeout: 90_000 });
+  await page.unroute('**/v1/simulations');
+  await expect(overall.getByRole('columnheader').allTextContents()).resolves.toEqual(['Mått', 'default', 'Egen policy']);
+  const token = await s.token({ sub: 'kerstin', role: 'supervisor', agencyId: KVV.agencyId });
+  const api = await s.call('POST', '/v1/simulations', { token, body: { policy: 'default', compare: draft, releases: 100, seed: 42 } });
+  const gaps = (api.body.reports as Report[]).map((r) => `${n(r.releasesWithGap)} (${pct(r.releasesWithGap / r.releases)})`);
+  expect((await tableRows(overall)).get('Frigivningar med glapp (krävd insats öppen vid frigivningen)')).toEqual(gaps);
+  // Nothing was published: coordinators cannot open cases under it.
+  expect(((await s.call('GET', '/v1/policies', { token: await coordinatorToken(s) })).body.items as { policyId: string }[]).map((p) => p.policyId)).not.toContain('compare');
+  expect(requests).toBe(2);
+}, 120_000);

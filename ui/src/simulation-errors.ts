@@ -2,7 +2,10 @@ import { ApiError } from './api';
 
 /* What the Simulering page says when POST /v1/simulations refuses or fails, in plain Swedish. */
 
-export type SimulationField = 'policy' | 'compare' | 'releases' | 'seed';
+export type SimulationField = 'policy' | 'compare' | 'releases' | 'seed' | 'custom';
+
+/** The *Jämför med* choice of a policy pasted in rather than published. */
+export const CUSTOM_POLICY = '__egen__';
 
 export const MAX_RELEASES = 20_000;
 export const MAX_SEED = 2_147_483_647;
@@ -13,6 +16,7 @@ export const FIELD_MESSAGES: Record<SimulationField, string> = {
   compare: 'Välj en annan publicerad policy att jämföra med, eller ingen.',
   releases: 'Ange antalet frigivningar som ett heltal från 1 till 20 000.',
   seed: 'Ange slumpfröet som ett heltal från 0 till 2 147 483 647.',
+  custom: 'Den egna policyn är inte giltig.',
 };
 
 const STATUS: Record<number, string> = {
@@ -27,7 +31,13 @@ export function simulationFailure(err: unknown): { message: string; fields: Part
   if (!(err instanceof ApiError)) return { message: 'Simuleringen kunde inte köras. Försök igen.', fields: {} };
   const fields: Partial<Record<SimulationField, string>> = {};
   for (const e of err.fieldErrors) {
-    const f = e.path.split('.')[0] as SimulationField;
+    const [head, ...rest] = e.path.split('.');
+    // A pasted policy refused inside its body: say where, in the policy's own terms.
+    if (head === 'compare' && rest.length > 0) {
+      fields.custom ??= `${FIELD_MESSAGES.custom} Fel vid ${rest.join('.')}: ${e.message}`;
+      continue;
+    }
+    const f = head as SimulationField;
     if (f in FIELD_MESSAGES) fields[f] = FIELD_MESSAGES[f];
   }
   return { message: STATUS[err.status] ?? err.message, fields };

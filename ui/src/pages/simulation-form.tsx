@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { Button, ErrorSummary, SelectField, TextField, type Option } from '../components/ui';
-import { FIELD_MESSAGES, MAX_RELEASES, MAX_SEED, parseCount, type SimulationField } from '../simulation-errors';
+import { Button, ErrorSummary, SelectField, TextArea, TextField, type Option } from '../components/ui';
+import { CUSTOM_POLICY, FIELD_MESSAGES, MAX_RELEASES, MAX_SEED, parseCount, type SimulationField } from '../simulation-errors';
 import type { PolicySummary, SimulationRequest } from '../types';
 
 const LABELS: Record<SimulationField, string> = {
@@ -8,9 +8,10 @@ const LABELS: Record<SimulationField, string> = {
   compare: 'Jämför med',
   releases: 'Antal frigivningar under året',
   seed: 'Slumpfrö',
+  custom: 'Egen policy (JSON)',
 };
 const LEAD_TIME_OPTIONS: Option[] = [['given', 'Antagna (simulatorns egna)'], ['measured', 'Uppmätta ur ärendena']];
-const IDS: Record<SimulationField, string> = { policy: 'sim-policy', compare: 'sim-jamfor', releases: 'sim-frigivningar', seed: 'sim-fro' };
+const IDS: Record<SimulationField, string> = { policy: 'sim-policy', compare: 'sim-jamfor', releases: 'sim-frigivningar', seed: 'sim-fro', custom: 'sim-egen' };
 
 /** What to simulate: a published policy, optionally a second, how many releases and the seed. */
 export function SimulationForm({ policies, busy, refused, onRun }: {
@@ -24,10 +25,13 @@ export function SimulationForm({ policies, busy, refused, onRun }: {
   const [compare, setCompare] = useState('');
   const [releases, setReleases] = useState('6731');
   const [seed, setSeed] = useState('42');
+  const [custom, setCustom] = useState('');
   const [leadTimes, setLeadTimes] = useState<'given' | 'measured'>('given');
   const [errors, setErrors] = useState<Partial<Record<SimulationField, string>>>({});
 
   const options: Option[] = policies.map((p) => [p.policyId, `${p.policyId} (version ${p.version})${p.description ? ` – ${p.description}` : ''}`]);
+  // A draft tried before anyone publishes it: published, every coordinator could open cases under it.
+  const compareOptions: Option[] = [...options, [CUSTOM_POLICY, 'Egen policy, inte publicerad (klistra in JSON)']];
   const shown = useMemo(() => ({ ...refused, ...errors }), [refused, errors]);
   // A new list only when the errors change: the summary takes focus each time it gets one.
   const summary = useMemo(
@@ -46,9 +50,19 @@ export function SimulationForm({ policies, busy, refused, onRun }: {
     if (compare && compare === policy) found.compare = 'Välj en annan policy än den första att jämföra med, eller ingen.';
     if (n === null) found.releases = FIELD_MESSAGES.releases;
     if (s === null) found.seed = FIELD_MESSAGES.seed;
+    let body: unknown;
+    if (compare === CUSTOM_POLICY) {
+      try {
+        body = JSON.parse(custom);
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('not an object');
+      } catch {
+        found.custom = 'Klistra in en policy som ett JSON-objekt, till exempel en publicerad policys body.';
+      }
+    }
     setErrors(found);
     if (Object.keys(found).length > 0 || n === null || s === null) return;
-    onRun({ policy, ...(compare ? { compare } : {}), releases: n, seed: s, ...(leadTimes === 'measured' ? { leadTimes } : {}) });
+    const second = compare === CUSTOM_POLICY ? { compare: body as SimulationRequest['compare'] } : compare ? { compare } : {};
+    onRun({ policy, ...second, releases: n, seed: s, ...(leadTimes === 'measured' ? { leadTimes } : {}) });
   };
 
   return (
@@ -64,10 +78,21 @@ export function SimulationForm({ policies, busy, refused, onRun }: {
           optional
           value={compare}
           onValue={setCompare}
-          options={options}
+          options={compareOptions}
           placeholder="Ingen jämförelse"
           error={error('compare')}
         />
+        {compare === CUSTOM_POLICY ? (
+          <TextArea
+            id={IDS.custom}
+            label={LABELS.custom}
+            hint="Samma form som en publicerad policy (krav, påminnelser, eskalering, uppföljningar). Den körs bara i simuleringen och sparas inte."
+            rows={10}
+            value={custom}
+            onValue={setCustom}
+            error={error('custom')}
+          />
+        ) : null}
         <TextField
           id={IDS.releases}
           label={LABELS.releases}

@@ -32,7 +32,11 @@ export function SimulationPage() {
     setRun({ state: 'running', request });
     try {
       const result = await api<SimulationResult>('POST', '/v1/simulations', { body: request });
-      setRun({ state: 'done', result });
+      // The API names a pasted policy after its field; people know it as their own draft.
+      const named = typeof request.compare === 'object'
+        ? { ...result, reports: result.reports.map((r, i) => (i === 1 ? { ...r, label: 'Egen policy' } : r)) }
+        : result;
+      setRun({ state: 'done', result: named });
     } catch (err) {
       // Shown as an alert, which a screen reader reads at once.
       setRun({ state: 'failed', ...simulationFailure(err) });
