@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { progress } from '../bench/progress';
-import { defaultForecastPolicy } from '../domain/forecast';
+import { productForecastPolicy } from '../store/policies';
 import { defaultPolicyBody, policyBodySchema } from '../domain/schemas/policy';
 import { bråShape, generateCohort, type CohortShape } from '../simulation/cohort';
 import { leadTimeSources, measuredWorld, type LeadTimeSource } from '../simulation/measured';
@@ -87,9 +87,8 @@ async function measure(runs: readonly PolicyRun[]): Promise<Measured> {
   }
   const pool = createPool(url, { applicationName: 'glappfri-simulate', max: 2 });
   try {
-    const [records, directory] = await Promise.all([leadTimeRecordsFrom(pool), listAgencies(pool)]);
+    const [records, directory, forecast] = await Promise.all([leadTimeRecordsFrom(pool), listAgencies(pool), productForecastPolicy(pool)]);
     const now = Date.now();
-    const forecast = defaultForecastPolicy;
     const m = measuredWorld(defaultWorld, records, directory, now, forecast);
     const used = runs.flatMap((r) => r.policy.body.requirements.map((q) => ({ agencyType: q.agencyType, area: q.area })));
     return {

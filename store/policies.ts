@@ -1,4 +1,5 @@
 import { defaultPolicyBody, defaultPolicyDescription, policyBodySchema, type PinnedPolicy, type PolicyBody } from '../domain/schemas/policy';
+import { forecastPolicyOf, type ForecastPolicy } from '../domain/forecast';
 import type { Queryable } from './event-store';
 
 export const DEFAULT_POLICY_ID = 'default';
@@ -51,4 +52,12 @@ export async function listPolicies(db: Queryable): Promise<PolicySummary[]> {
        FROM policies ORDER BY policy_id, version DESC`,
   );
   return r.rows.map((x) => ({ policyId: x.policy_id, version: x.version, ...(x.description ? { description: x.description } : {}) }));
+}
+
+/**
+ * The forecast settings of the `default` policy as published now, or the product's own where it
+ * has none: what views of lead times across all cases use (a case's own forecast uses its pin).
+ */
+export async function productForecastPolicy(db: Queryable): Promise<ForecastPolicy> {
+  return forecastPolicyOf((await latestPolicy(db, 'default'))?.body.forecast);
 }

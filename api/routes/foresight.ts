@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
-import { defaultForecastPolicy, estimateLeadTimes } from '../../domain/forecast';
+import { estimateLeadTimes } from '../../domain/forecast';
 import { leadTimeKey, observationsAt } from '../../domain/lead-times';
 import type { PinnedPolicy, PolicyBody } from '../../domain/schemas/policy';
 import { quantile } from '../../domain/survival';
@@ -9,7 +9,7 @@ import { defaultWorld } from '../../simulation/world';
 import { SimulationTimeout, simulateInThreads, type SimulationJob } from '../simulation-threads';
 import { listAgencies } from '../../store/agencies';
 import { leadTimeRecordsFrom } from '../../store/lead-times';
-import { latestPolicy } from '../../store/policies';
+import { latestPolicy, productForecastPolicy } from '../../store/policies';
 import { principalOf, requireRole } from '../auth';
 import { orUnavailable } from '../case-service';
 import { problemResponses } from '../openapi';
@@ -51,9 +51,8 @@ export const foresightRoutes: FastifyPluginAsyncZod<{ pool: Pool; simulationTime
         return { ...result, leadTimes: { source: leadTimes, pairs: leadTimeSources(used) } };
       }
       // The log as it stands now, pooled by the directory's agency types (simulation/measured.ts).
-      const [records, directory] = await orUnavailable(() => Promise.all([leadTimeRecordsFrom(pool), listAgencies(pool)]));
+      const [records, directory, forecast] = await orUnavailable(() => Promise.all([leadTimeRecordsFrom(pool), listAgencies(pool), productForecastPolicy(pool)]));
       const now = Date.now();
-      const forecast = defaultForecastPolicy;
       const measured = measuredWorld(defaultWorld, records, directory, now, forecast);
       const jobs: SimulationJob[] = runs.map((r) => ({ ...r, releases, seed, world: measured.world }));
       const result = await simulateInThreads(jobs, simulationTimeoutMs ?? SIMULATION_TIMEOUT_MS);
@@ -82,9 +81,8 @@ export const foresightRoutes: FastifyPluginAsyncZod<{ pool: Pool; simulationTime
   }, async (request) => {
     const principal = principalOf(request);
     const own = principal.role === 'supervisor' ? principal.agencyId ?? '' : undefined;
-    const records = await orUnavailable(() => leadTimeRecordsFrom(pool, own));
+    const [records, policy] = await orUnavailable(() => Promise.all([leadTimeRecordsFrom(pool, own), productForecastPolicy(pool)]));
     const now = Date.now();
-    const policy = defaultForecastPolicy;
     const observed = observationsAt(records, now, policy.windowDays);
     const items = estimateLeadTimes(records, now, policy).map((e) => {
       const obs = observed.get(leadTimeKey(e.agencyId, e.area)) ?? [];

@@ -1,5 +1,6 @@
 import { startApiTestStack, type ApiTestStack } from '../../dev/api-stack';
 import { eventually } from '../../dev/eventually';
+import { leadTimeTable, refreshNow } from '../../scripts/forecast';
 import { setEnv } from '../delivery/support';
 import { caller, inDays, openCase, tokensFor, type Call, type Tokens } from './support';
 
@@ -125,3 +126,14 @@ test("with enough measured work the forecast rests on the agency's own lead time
   }, 20_000, 200);
   expect(withdrawn).toMatchObject({ actor: { system: 'forecast' }, data: { reason: 'overdue' } });
 }, 90_000);
+
+test('npm run forecast: the lead-time table an operator reads, and a forecast of every case run now on the workers', async () => {
+  const now = await refreshNow(s.client, s.taskQueue);
+  expect(now.failed).toBe(0);
+  expect(now.cases).toBeGreaterThanOrEqual(1);
+  const rows = await leadTimeTable(s.pool);
+  // The first test's housing was completed by Göteborg's social services; Arbetsförmedlingen's three.
+  expect(rows.find((r) => r.agencyId === 'sot-1480' && r.area === 'boende')).toMatchObject({ basis: 'prior', medianDays: 14 });
+  expect(rows.find((r) => r.agencyId === 'sot-1480' && r.area === 'boende')!.completed).toBeGreaterThanOrEqual(1);
+  expect(rows.find((r) => r.agencyId === 'af' && r.area === 'sysselsattning')!.completed).toBeGreaterThanOrEqual(3);
+}, 60_000);
