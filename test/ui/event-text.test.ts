@@ -130,7 +130,7 @@ test('a predicted gap says how likely, on what it rests and who predicted it; it
   const withdrawn = ev('PredictedGapWithdrawn', { interventionId: i1, reason: 'completed' }, { sub: 'sven', role: 'agency', agencyId: 'sot-1480' });
   const ctx = { all: [planned, predicted, prior, withdrawn], agencyName };
   expect(eventSummary(predicted, ctx).replace(/\s/g, ' ')).toBe('”Bostad ordnad” hos Socialtjänsten Göteborg: 31 % chans att bli klar i tid, utifrån myndighetens 42 senaste insatser inom området, klar senast 2027-03-01');
-  expect(eventSummary(prior, ctx)).toContain('för få avslutade insatser att mäta (3)');
+  expect(eventSummary(prior, ctx)).toContain('för få insatser att mäta (3)');
   expect(actorText(predicted, ctx)).toBe('Automatiskt (prognos)');
   expect(eventSummary(withdrawn, ctx)).toBe('”Bostad ordnad”: insatsen blev klar');
 });

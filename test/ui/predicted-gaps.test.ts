@@ -40,7 +40,7 @@ test('the agency and the coordinator see that housing is likely to be late, and 
   await task.getByText('Risk för sen insats').waitFor();
   const text = (await task.textContent())!.replace(/\s/g, ' ');
   expect(text).toContain('39 % chans att bli klar i tid');
-  expect(text).toContain('för få avslutade insatser att mäta');
+  expect(text).toContain('för få insatser att mäta');
   // A warning, not the overdue mark.
   expect(text).not.toContain('Försenad');
   await expectNoAxeViolations(page, 'the inbox with a task likely to be late');

@@ -153,7 +153,7 @@ export function forecastText(d: Record<string, unknown>): string {
   const n = typeof d.observations === 'number' ? d.observations : 0;
   const basis = d.basis === 'observed'
     ? `utifrån myndighetens ${n} senaste insatser inom området`
-    : `för få avslutade insatser att mäta (${n}), antagen handläggningstid`;
+    : `för få insatser att mäta (${n}), antagen handläggningstid`;
   return `${chance} chans att bli klar i tid, ${basis}`;
 }
 

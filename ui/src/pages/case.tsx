@@ -171,7 +171,7 @@ function PlanTable({ view, send, canEdit }: { view: CaseView; send: CaseActionPr
               <td>
                 {statusBadge(i)}
                 {i.overdue ? <span class="block">{label(INTERVENTION_STATUSES, i.status)}</span> : null}
-                {!i.overdue ? <LikelyLate mark={i.likelyLate} /> : null}
+                {!i.overdue && i.likelyLate ? <>{' '}<LikelyLate mark={i.likelyLate} /></> : null}
                 {i.completedAt ? (
                   <span class="muted block">
                     <Time iso={i.completedAt} withTime />
