@@ -82,8 +82,8 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string, relea
     `INSERT INTO case_summaries (case_id, version, phase, measure, municipality, risk_level, coordinator_agency_id,
        consent_agency_ids, admitted_at, expected_release_at, released_at, closed_at, open_gap_count, meeting_count,
        policy_id, opened_at, updated_at, holder_agency_id, successor_agency_id, erased_at, release_outcomes,
-       meetings_before_release, gaps_at_release)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)
+       meetings_before_release, gaps_at_release, release_date_source)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)
      ON CONFLICT (case_id) DO UPDATE SET version = EXCLUDED.version, phase = EXCLUDED.phase, measure = EXCLUDED.measure,
        municipality = EXCLUDED.municipality, risk_level = EXCLUDED.risk_level,
        coordinator_agency_id = EXCLUDED.coordinator_agency_id, consent_agency_ids = EXCLUDED.consent_agency_ids,
@@ -93,13 +93,14 @@ export async function writeCase(tx: PoolClient, s: CaseState, now: string, relea
        holder_agency_id = EXCLUDED.holder_agency_id, successor_agency_id = EXCLUDED.successor_agency_id,
        erased_at = EXCLUDED.erased_at, release_outcomes = EXCLUDED.release_outcomes,
        meetings_before_release = EXCLUDED.meetings_before_release,
-       gaps_at_release = coalesce(EXCLUDED.gaps_at_release, case_summaries.gaps_at_release)`,
+       gaps_at_release = coalesce(EXCLUDED.gaps_at_release, case_summaries.gaps_at_release),
+       release_date_source = EXCLUDED.release_date_source`,
     [
       s.caseId, s.version, s.phase, s.measure ?? null, s.client.municipality, s.riskLevel, s.coordinatorAgencyId,
       s.consent.agencyIds, s.admittedAt, s.expectedReleaseAt ?? null, s.releasedAt ?? null, s.closedAt ?? null,
       gaps.length, s.meetings.length, s.policy.policyId, s.openedAt, now,
       s.responsibility.holderAgencyId, s.responsibility.successorAgencyId, s.erasedAt ?? null, JSON.stringify(releaseOutcomes(s)),
-      meetingsBeforeRelease(s), releaseGaps ?? null,
+      meetingsBeforeRelease(s), releaseGaps ?? null, s.releaseDateSource ?? null,
     ],
   );
   const likelyLate = new Map((s.predictedGaps ?? []).map((p) => [p.interventionId, {

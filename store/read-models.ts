@@ -64,7 +64,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
   const r = await db.query(
     `SELECT t.task_id, t.case_id, t.kind, t.intervention_id, t.follow_up_id, t.area, t.title, t.due_at, t.status, t.likely_late,
             ${overdueAt('now()')} AS overdue, ${overdueAt(asOf)} AS overdue_key, ${keyText('t.due_at')} AS due_key, ${keyText(asOf)} AS as_of,
-            ci.name AS client_name, s.expected_release_at, s.municipality, s.coordinator_agency_id
+            ci.name AS client_name, s.expected_release_at, s.release_date_source, s.municipality, s.coordinator_agency_id
        FROM tasks t
        JOIN case_summaries s ON s.case_id = t.case_id
        LEFT JOIN client_identities ci ON ci.case_id = t.case_id
@@ -90,6 +90,7 @@ export async function listTasks(db: Queryable, agencyId: string, filter: TaskFil
     municipality: t.municipality as string,
     coordinatorAgencyId: t.coordinator_agency_id as string,
     expectedReleaseAt: t.expected_release_at ? (t.expected_release_at as Date).toISOString() : null,
+    ...(t.release_date_source ? { releaseDateSource: t.release_date_source as 'kriminalvarden' | 'estimate' } : {}),
     likelyLate: (t.likely_late as LikelyLate | null) ?? null,
     sortKey: { asOf: t.as_of as string, overdue: t.overdue_key as boolean, dueAt: t.due_key as string | null, taskId: t.task_id as string } satisfies TaskKey,
   }));
@@ -235,6 +236,7 @@ export async function listCases(db: Queryable, f: CaseListFilter, after?: CaseKe
     riskLevel: s.risk_level as string,
     admittedAt: (s.admitted_at as Date).toISOString(),
     expectedReleaseAt: s.expected_release_at ? (s.expected_release_at as Date).toISOString() : null,
+    ...(s.release_date_source ? { releaseDateSource: s.release_date_source as 'kriminalvarden' | 'estimate' } : {}),
     ...(s.released_at ? { releasedAt: (s.released_at as Date).toISOString() } : {}),
     openGapCount: s.open_gap_count as number,
     coordinatorAgencyId: s.coordinator_agency_id as string,

@@ -21,6 +21,8 @@ const likelyLateSchema = z.object({
   predictedAt: z.string(),
 });
 
+const releaseDateSourceSchema = z.enum(['kriminalvarden', 'estimate']);
+
 export const caseViewSchema = z.object({
   caseId: z.string(),
   version: z.number().int(),
@@ -36,7 +38,7 @@ export const caseViewSchema = z.object({
   admittedAt: z.string(),
   expectedReleaseAt: z.string().nullable()
     .meta({ description: 'The working release date every deadline hangs on: Kriminalvården\'s, or else the estimate from the sentence (see releaseDateSource)' }),
-  releaseDateSource: z.enum(['kriminalvarden', 'estimate']).optional()
+  releaseDateSource: releaseDateSourceSchema.optional()
     .meta({ description: "Only on a case with a sentence: whether expectedReleaseAt is Kriminalvården's own date or the estimate. Absent: Kriminalvården's (or none)" }),
   releaseEstimate: z.object({
     estimatedReleaseAt: z.string().meta({ description: 'Beräknad villkorlig frigivning (or the sentence end, without conditional release)' }),
@@ -108,6 +110,7 @@ export const caseSummarySchema = z.object({
   riskLevel: riskLevelSchema,
   admittedAt: z.string(),
   expectedReleaseAt: z.string().nullable(),
+  releaseDateSource: releaseDateSourceSchema.optional().meta({ description: "As in the case view: `estimate` while the date is the sentence's estimate, not Kriminalvården's" }),
   releasedAt: z.string().optional(),
   openGapCount: z.number().int(),
   coordinatorAgencyId: z.string(),
@@ -137,6 +140,7 @@ export const taskSchema = z.object({
   municipality: z.string().meta({ description: "The client's municipality (kommunkod)" }),
   coordinatorAgencyId: z.string().meta({ description: 'The agency that coordinates the case: whom to ask about it' }),
   expectedReleaseAt: z.string().nullable(),
+  releaseDateSource: releaseDateSourceSchema.optional().meta({ description: "`estimate` while the case's release date is the sentence's estimate, not Kriminalvården's" }),
   likelyLate: likelyLateSchema.nullable()
     .meta({ description: 'Set while a forecast says this required intervention is unlikely to be done by its due time (issue 19); not an alert' }),
 });

@@ -59,6 +59,11 @@ test('the sentence instead of a date: the estimate is the release date until Kri
   const asOfficer = await call('GET', `/v1/cases/${caseId}`, { token: tok.social });
   expect(asOfficer.body).toMatchObject({ releaseDateSource: 'estimate', releaseEstimate: estimate });
   expect(asOfficer.body).not.toHaveProperty('sentence');
+  // …and so do the case list and the housing officer's inbox, next to the date.
+  const listed = async () => (await call('GET', '/v1/cases?limit=200', { token: tok.coordinator })).body.items.find((c: { caseId: string }) => c.caseId === caseId);
+  const inboxed = async () => (await call('GET', '/v1/tasks?status=all', { token: tok.social })).body.items.find((t: { caseId: string }) => t.caseId === caseId);
+  expect(await listed()).toMatchObject({ expectedReleaseAt: estimate.estimatedReleaseAt, releaseDateSource: 'estimate' });
+  expect(await inboxed()).toMatchObject({ expectedReleaseAt: estimate.estimatedReleaseAt, releaseDateSource: 'estimate' });
 
   // A corrected sentence moves the working date and the deadlines on it.
   const corrected = { ...sentence, length: 'P2Y' };
@@ -71,6 +76,8 @@ test('the sentence instead of a date: the estimate is the release date until Kri
   const official = inDays(400);
   const dated = await call('PUT', `/v1/cases/${caseId}/release-date`, { token: tok.coordinator, body: { expectedReleaseAt: official, reason: 'Strafftidsbeslut' } });
   expect(dated.body).toMatchObject({ expectedReleaseAt: official, releaseDateSource: 'kriminalvarden' });
+  expect(await listed()).toMatchObject({ expectedReleaseAt: official, releaseDateSource: 'kriminalvarden' });
+  expect(await inboxed()).toMatchObject({ expectedReleaseAt: official, releaseDateSource: 'kriminalvarden' });
   const again = await call('PUT', `/v1/cases/${caseId}/sentence`, { token: tok.coordinator, body: sentence });
   expect(again.status).toBe(200);
   expect(again.body).toMatchObject({ expectedReleaseAt: official, releaseDateSource: 'kriminalvarden', releaseEstimate: estimate });
@@ -95,6 +102,9 @@ test('the sentence instead of a date: the estimate is the release date until Kri
 test('a case opened with a date and without a sentence looks as it always did', async () => {
   const c = await openCase({ call, pool: s.pool }, tok.coordinator);
   for (const k of ['sentence', 'releaseEstimate', 'releaseDateSource']) expect(c).not.toHaveProperty(k);
+  const listed = (await call('GET', '/v1/cases?limit=200', { token: tok.coordinator })).body.items.find((x: { caseId: string }) => x.caseId === c.caseId);
+  expect(listed).toBeDefined();
+  expect(listed).not.toHaveProperty('releaseDateSource');
   const released = await call('POST', `/v1/cases/${c.caseId}/transitions`, { token: tok.coordinator, body: { to: 'frigiven' } });
   expect(released.body).not.toHaveProperty('probationEndsAt');
   await settle(s.pool, c.caseId);

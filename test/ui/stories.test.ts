@@ -327,6 +327,13 @@ test('a coordinator gives the sentence instead of a date and sees the estimate; 
   await expect(facts.textContent()).resolves.toContain(`Prövotid slutar${swedishDate(opened.releaseEstimate.probationEndsAt)} (uppskattning)`);
   await expect(facts.textContent()).resolves.toContain('2 år 6 månader');
   await expectNoAxeViolations(page, 'the case page with an estimated release');
+  // The case list says so beside the date too, so nobody plans on the estimate as on the decision.
+  await page.getByRole('link', { name: 'Ärenden', exact: true }).click();
+  const listed = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Sara Strafftid' }) });
+  await expect(listed.textContent()).resolves.toContain('Uppskattning ur strafftiden, inte Kriminalvårdens datum');
+  await expectNoAxeViolations(page, 'the case list with an estimated release');
+  await listed.getByRole('link', { name: 'Sara Strafftid' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sara Strafftid' }).waitFor();
 
   // Kriminalvården's own date: it is the release date now, the estimate is only shown beside it.
   const official = swedishDatePlus(500);
@@ -339,4 +346,8 @@ test('a coordinator gives the sentence instead of a date and sees the estimate; 
   await expect(facts.textContent()).resolves.toContain(`Beräknad villkorlig frigivning${swedishDate(opened.releaseEstimate.estimatedReleaseAt)} (uppskattning)`);
   await page.getByText('Ändra strafftid').click();
   await expectNoAxeViolations(page, 'the case page with both dates and the sentence form open');
+  await page.getByRole('link', { name: 'Ärenden', exact: true }).click();
+  const after = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Sara Strafftid' }) });
+  await after.waitFor();
+  await expect(after.textContent()).resolves.not.toContain('Uppskattning');
 }, 60_000);

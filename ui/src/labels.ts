@@ -166,3 +166,6 @@ export const TASK_STATUSES: Record<string, string> = {
 
 export const label = <K extends string>(table: Record<K, string>, key: string | null | undefined): string =>
   key == null ? '–' : ((table as Record<string, string>)[key] ?? key);
+
+/** Beside a release date that is the sentence's estimate, not Kriminalvården's decision. */
+export const ESTIMATE_NOTE = 'Uppskattning ur strafftiden, inte Kriminalvårdens datum';

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context';
 import { clientFacts } from '../client-text';
 import { Badge, Button, Loading, Notice, Page, SelectField, Time } from '../components/ui';
-import { MEASURES, PHASES, RISK_LEVELS, label } from '../labels';
+import { ESTIMATE_NOTE, MEASURES, PHASES, RISK_LEVELS, label } from '../labels';
 import { Link, navigate, useLocation } from '../router';
 import type { CaseSummary } from '../types';
 import { useApiList } from '../use-api';
@@ -124,7 +124,10 @@ export function CaseListPage() {
                       {c.measure ? <span class="muted block">{label(MEASURES, c.measure)}</span> : null}
                     </td>
                     <td>{label(RISK_LEVELS, c.riskLevel)}</td>
-                    <td>{c.releasedAt ? <>Frigiven <Time iso={c.releasedAt} /></> : <Time iso={c.expectedReleaseAt} relative />}</td>
+                    <td>
+                      {c.releasedAt ? <>Frigiven <Time iso={c.releasedAt} /></> : <Time iso={c.expectedReleaseAt} relative />}
+                      {!c.releasedAt && c.releaseDateSource === 'estimate' ? <span class="muted block">{ESTIMATE_NOTE}</span> : null}
+                    </td>
                     <td>{c.openGapCount > 0 ? <Badge kind="danger">{c.openGapCount} öppna glapp</Badge> : <Badge kind="ok">Inga glapp</Badge>}</td>
                     <td>{agencyName(c.coordinatorAgencyId)}</td>
                   </tr>

@@ -6,7 +6,7 @@ import { useApp } from '../app-context';
 import { Badge, Button, Loading, Notice, Page, SelectField, TextArea, Time } from '../components/ui';
 import { LikelyLate } from '../components/likely-late';
 import { clientFacts } from '../client-text';
-import { AREAS, TASK_STATUSES, label } from '../labels';
+import { AREAS, ESTIMATE_NOTE, TASK_STATUSES, label } from '../labels';
 import { Link } from '../router';
 import type { Task } from '../types';
 import { useApiList } from '../use-api';
@@ -102,6 +102,7 @@ function TaskCard({ task: t, canAct, onDone }: { task: Task; canAct: boolean; on
           <dt>Planerad frigivning</dt>
           <dd>
             <Time iso={t.expectedReleaseAt} />
+            {t.releaseDateSource === 'estimate' ? <span class="muted block">{ESTIMATE_NOTE}</span> : null}
           </dd>
           <dt>Status</dt>
           <dd>{label(TASK_STATUSES, t.status)}</dd>
