@@ -211,6 +211,11 @@ test('the supervisor sees alerts grouped by case, filters by level, kind and age
   for (const h of await open.getByRole('article').getByRole('heading').allTextContents()) expect(h).toContain(kindLabel);
   await page.getByText(/öppna larm matchar filtret/).waitFor();
   await expectNoAxeViolations(page, 'the alerts filtered by kind');
+  // The filter is in the address: a reload (or the link sent to a colleague) shows the same.
+  expect(new URL(page.url()).search).toBe(`?typ=${kind}`);
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Typ av glapp' }).inputValue()).resolves.toBe(kind);
+  await eventually(async () => expect(await open.getByRole('article').count()).toBe(alerts.filter((a) => a.kind === kind).length));
 
   await page.getByRole('combobox', { name: 'Typ av glapp' }).selectOption('');
   await page.getByRole('combobox', { name: 'Nivå' }).selectOption('3');
@@ -220,5 +225,6 @@ test('the supervisor sees alerts grouped by case, filters by level, kind and age
   // Nothing has been open for a day yet.
   await page.getByRole('combobox', { name: 'Öppet' }).selectOption({ label: 'minst 1 dygn' });
   await open.getByText('Inga öppna larm matchar filtret.').waitFor();
+  expect(new URL(page.url()).search).toBe('?niva=1&oppet=1');
   await expectNoAxeViolations(page, 'the alerts with nothing matching the filter');
 }, 90_000);

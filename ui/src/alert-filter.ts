@@ -14,6 +14,28 @@ export interface AlertFilter {
   minDays: string;
 }
 
+/** The filter's names in the address (`/larm?niva=3&typ=intervention_overdue&oppet=7`), so a view can be shared. */
+const PARAMS: Record<keyof AlertFilter, string> = { level: 'niva', kind: 'typ', minDays: 'oppet' };
+
+/** The filter an address asks for; a value this page does not offer is left out. */
+export function filterFromQuery(query: URLSearchParams, kinds: readonly string[]): AlertFilter {
+  const level = query.get(PARAMS.level) ?? '';
+  const kind = query.get(PARAMS.kind) ?? '';
+  const minDays = query.get(PARAMS.minDays) ?? '';
+  return {
+    level: ['1', '2', '3'].includes(level) ? level : '',
+    kind: kinds.includes(kind) ? kind : '',
+    minDays: minDays in AGES ? minDays : '',
+  };
+}
+
+/** The address of the alerts page with this filter, `/larm` when nothing is chosen. */
+export function filterPath(f: AlertFilter): string {
+  const q = new URLSearchParams();
+  for (const k of ['level', 'kind', 'minDays'] as const) if (f[k]) q.set(PARAMS[k], f[k]);
+  return q.size ? `/larm?${q}` : '/larm';
+}
+
 export const AGES: Record<string, string> = { '1': 'minst 1 dygn', '3': 'minst 3 dygn', '7': 'minst en vecka', '30': 'minst 30 dygn' };
 
 /** How long the alert has been open: since it was raised (an acknowledged one is still open until its gap closes). */

@@ -2,12 +2,12 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, apiAllPages, ApiError } from '../api';
 import { followAlerts, type StreamState } from '../alert-stream';
 import { useApp } from '../app-context';
-import { AGES, groupByCase, matches, openFor, type AlertFilter } from '../alert-filter';
+import { AGES, filterFromQuery, filterPath, groupByCase, matches, openFor, type AlertFilter } from '../alert-filter';
 import { clientFacts } from '../client-text';
 import { Badge, Button, Notice, Page, SelectField, Time } from '../components/ui';
 import { formatDuration } from '../format';
 import { ALERT_LEVELS, GAP_KINDS, label } from '../labels';
-import { Link } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import type { Alert, CaseSummary } from '../types';
 import { useApiList } from '../use-api';
 
@@ -93,7 +93,9 @@ export function AlertsPage() {
   const [error, setError] = useState<string | null>(null);
   const cases = useApiList<CaseSummary>('/v1/cases');
   const known = useRef(new Set<string>());
-  const [filter, setFilter] = useState<AlertFilter>({ level: '', kind: '', minDays: '' });
+  // The filter lives in the address: a reload, a bookmark or a shared link shows the same alerts.
+  const { query } = useLocation();
+  const filter = filterFromQuery(query, Object.keys(GAP_KINDS));
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     // How long each alert has been open moves on while the page stays open.
@@ -160,11 +162,12 @@ export function AlertsPage() {
   const acknowledged = shown.filter((a) => a.status === 'acknowledged');
   const allOpen = list.filter((a) => a.status === 'open').length;
   const filtered = !!(filter.level || filter.kind || filter.minDays);
-  const set = (k: keyof AlertFilter) => (v: string) => setFilter((f) => ({ ...f, [k]: v }));
+  // Replaced, not pushed: each choice of a select is not a page of its own to go back through.
+  const set = (k: keyof AlertFilter) => (v: string) => navigate(filterPath({ ...filter, [k]: v }), { replace: true });
   const shownCount = open.length + acknowledged.length;
   useEffect(() => {
     if (filtered) announce(`${shownCount} larm matchar filtret.`, { quiet: true });
-  }, [filter]); // once per change of the filter, not per arriving alert
+  }, [filterPath(filter)]); // once per change of the filter, not per arriving alert
 
   /** One case's alerts under the client's name, so two alerts of one case read as one case. */
   const byCase = (prefix: string, alertsHere: Alert[], ack?: (a: Alert) => Promise<void>) =>
