@@ -13,6 +13,8 @@ const EXACT: Record<string, string> = {
     'Personnumret ska ha 12 siffror (ÅÅÅÅMMDDNNNN), gärna med bindestreck före de fyra sista.',
   'personal identity number does not contain a valid date of birth': 'Personnumret innehåller inget giltigt födelsedatum.',
   'personal identity number has an invalid check digit': 'Personnumret har fel kontrollsiffra.',
+  // domain/schemas/open-case-body.ts
+  'personal identity number has a date of birth in the future': 'Personnumret har ett födelsedatum som inte har inträffat än.',
   'an ISO 8601 time with offset, e.g. 2027-03-01T08:00:00Z': 'Ange ett giltigt datum.',
   'letters, digits, ".", "_" or "-"': 'Får bara innehålla bokstäver, siffror, ”.”, ”_” eller ”-”.',
   'lower-case letters, digits, "_" or "-"': 'Får bara innehålla gemener, siffror, ”_” eller ”-”.',
