@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { Pool } from 'pg';
 import { recordReads } from '../store/audit-log';
 import { PAGE_LIMIT_DEFAULT } from '../api/schemas/page';
+import { OPEN_INBOX_TASK_STATUSES } from '../domain/open-statuses';
 import { listTasks } from '../store/read-models';
 import type { BenchContext } from './context';
 import type { ProbeRequest } from './latency-probe-child';
@@ -46,8 +47,9 @@ export async function apiLatencyPhase(ctx: BenchContext): Promise<ApiLatencyResu
   await stack.pool.query('ANALYZE');
 
   const inboxAgency = await stack.pool.query<{ agency_id: string; n: number }>(
-    `SELECT agency_id, count(*)::int AS n FROM tasks WHERE status IN ('planned', 'accepted', 'open', 'missed')
+    `SELECT agency_id, count(*)::int AS n FROM tasks WHERE status = ANY($1)
       GROUP BY agency_id ORDER BY n DESC LIMIT 1`,
+    [[...OPEN_INBOX_TASK_STATUSES]],
   );
   const alertAgency = await stack.pool.query<{ agency_id: string; n: number }>(
     `SELECT agency_id, count(*)::int AS n FROM alerts WHERE status = 'open' GROUP BY agency_id ORDER BY n DESC LIMIT 1`,

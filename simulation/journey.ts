@@ -6,6 +6,7 @@ import { DAY_MS as A_DAY, addDuration, formatIso } from '../domain/duration';
 import type { DomainEvent } from '../domain/schemas/events';
 import { fold } from '../domain/evolve';
 import { isOpen } from '../domain/gaps';
+import { OPEN_FOLLOW_UP_STATUSES } from '../domain/open-statuses';
 import type { PinnedPolicy } from '../domain/schemas/policy';
 import { CURRENT_RULES } from '../domain/rules';
 import { afterStep, dueStep } from '../domain/schedule';
@@ -187,7 +188,7 @@ export function runCase(client: Client, policy: PinnedPolicy, world: World, seed
     }
     if (c.type === 'decline_intervention') return s.interventions.some((x) => x.interventionId === c.interventionId && x.status === 'unassigned');
     if (c.type === 'acknowledge_alert') return s.alerts.some((a) => a.alertId === c.alertId && a.status === 'open');
-    if (c.type === 'complete_follow_up') return s.followUps.some((f) => f.followUpId === c.followUpId && (f.status === 'open' || f.status === 'missed'));
+    if (c.type === 'complete_follow_up') return s.followUps.some((f) => f.followUpId === c.followUpId && OPEN_FOLLOW_UP_STATUSES.includes(f.status));
     if (c.type === 'change_phase' && c.to === 'avslutad') return s.phase !== 'avslutad';
     return true;
   };
