@@ -219,7 +219,11 @@ test('the coordinator prints the client\'s register extract, then erases a case 
   await page.getByRole('heading', { level: 1, name: 'Vera Utdrag' }).waitFor();
   await page.getByRole('link', { name: 'Registerutdrag' }).click();
   await page.getByRole('heading', { level: 1, name: 'Registerutdrag för Vera Utdrag' }).waitFor();
-  await page.getByRole('table', { name: /Allt som har beslutats/ }).getByText('Ärendet öppnades', { exact: true }).first().waitFor();
+  const trail = page.getByRole('table', { name: /Allt som har beslutats/ });
+  await trail.getByText('Ärendet öppnades', { exact: true }).first().waitFor();
+  // In words the client can read, as on the case page; the field names are only in the download.
+  await expect(trail.getByRole('row').filter({ hasText: 'Bostad ordnad' }).first().textContent()).resolves.toContain('Socialtjänsten Göteborg');
+  await expect(trail.textContent()).resolves.not.toMatch(/interventionId|agencyId|coordinatorAgencyId/);
   await page.getByRole('table', { name: /Loggutdrag/ }).getByText('Registerutdrag').first().waitFor();
   await page.getByRole('button', { name: 'Skriv ut' }).waitFor();
   await expectNoAxeViolations(page, 'the register extract');

@@ -4,13 +4,12 @@ import { Loading, Notice, Page } from '../components/ui';
 import { useApp } from '../app-context';
 import { formatDate, formatPrecise } from '../format';
 import { ALERT_STATUSES, AREAS, EVENT_TYPES, GAP_KINDS, INTERVENTION_STATUSES, PHASES, label } from '../labels';
+import { actorText, eventSummary } from '../event-text';
 import { Link } from '../router';
 import { useApi } from '../use-api';
 import { AccessLogTable } from '../components/access-log-table';
 
 type CaseExport = z.infer<typeof caseExportSchema>;
-
-const value = (v: unknown): string => (v === null || v === undefined ? '–' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /**
  * The client's register extract (GDPR art. 15), printable: everything held about the client,
@@ -33,6 +32,7 @@ export function CaseExportPage({ caseId }: { caseId: string }) {
   }
   const d = x.data;
   if (!d) return <Loading what="Hämtar registerutdraget" />;
+  const trail = { all: d.trail, agencyName };
   const download = URL.createObjectURL(new Blob([JSON.stringify(d, null, 2)], { type: 'application/json' }));
   return (
     <Page
@@ -101,13 +101,9 @@ export function CaseExportPage({ caseId }: { caseId: string }) {
               <tr key={e.version}>
                 <td>{formatPrecise(e.occurredAt)}</td>
                 <td>{label(EVENT_TYPES, e.type)}</td>
-                <td>{typeof e.actor.system === 'string' ? 'Automatiskt' : `${value(e.actor.sub)}, ${agencyName(typeof e.actor.agencyId === 'string' ? e.actor.agencyId : null)}`}</td>
-                <td>
-                  {Object.entries(e.data)
-                    .filter(([k]) => k !== 'policy')
-                    .map(([k, v]) => `${k}: ${value(v)}`)
-                    .join('; ')}
-                </td>
+                {/* In words, as on the case page: the client reads this, not the field names (the download has those). */}
+                <td>{actorText(e, trail)}</td>
+                <td>{eventSummary(e, trail)}</td>
               </tr>
             ))}
           </tbody>
