@@ -25,7 +25,9 @@ export async function openCaseDueIn(s: ApiTestStack, opts: { name: string; dueIn
   if (policy.status !== 200) throw new Error(`policy: ${policy.status} ${JSON.stringify(policy.body)}`);
   const opened = await s.call('POST', '/v1/cases', {
     token: await coordinatorToken(s),
-    headers: { 'idempotency-key': `ui-open-${opts.key}` },
+    // The key decides the case id, and workflow ids are shared by every file on the run's Temporal
+    // server: the stack's own task queue keeps two files' cases apart.
+    headers: { 'idempotency-key': `ui-open-${s.taskQueue}-${opts.key}` },
     body: {
       client: { name: opts.name, municipality: '1480' }, phase: 'anstalt', admittedAt: new Date(Date.now() - 30 * 86_400_000).toISOString(),
       expectedReleaseAt: new Date(Date.now() + 86_400_000 + opts.dueInSeconds * 1000).toISOString(), riskLevel: 'medium', needs: ['boende'],
