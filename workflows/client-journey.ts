@@ -284,6 +284,15 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     changed = true;
   });
 
+  /** `reconcileIfBehind` for a request someone waits on: a log that cannot be read is a 503. */
+  const catchUpForRequest = async () => {
+    try {
+      await reconcileIfBehind(forCommands);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  };
+
   const answer = (s: CaseState, duplicate: boolean, version = s.version): CommandResult =>
     patched(SLIM_COMMAND_RESULT) ? { version, duplicate } : { state: s, duplicate };
 
@@ -292,11 +301,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     (req: CommandRequest): Promise<CommandResult> =>
       serially(async () => {
         for (let attempt = 0; ; attempt++) {
-          try {
-            await reconcileIfBehind(forCommands);
-          } catch (err) {
-            throw unavailable(err);
-          }
+          await catchUpForRequest();
           const seen = processed.find((p) => p.requestId === req.requestId);
           // A retry names the version its first answer named, not the case's latest.
           if (seen && state) return answer(state, true, seen.version);
@@ -357,11 +362,7 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     (req: ForecastRequest): Promise<ForecastApplied> =>
       serially(async () => {
         for (let attempt = 0; ; attempt++) {
-          try {
-            await reconcileIfBehind(forCommands);
-          } catch (err) {
-            throw unavailable(err);
-          }
+          await catchUpForRequest();
           if (!state) return { version: 0, recorded: 0 };
           const at = nowIso();
           const events = forecastEvents(state, req.predicted, req.asOf)

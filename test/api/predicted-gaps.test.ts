@@ -32,6 +32,12 @@ const trail = async (caseId: string): Promise<Ev[]> => (await call('GET', `/v1/c
 const inbox = async (token: string, caseId: string) =>
   ((await call('GET', '/v1/tasks?status=all', { token })).body.items as { caseId: string; area?: string; likelyLate: Record<string, unknown> | null }[])
     .filter((x) => x.caseId === caseId);
+/** The case's first PredictedGapWithdrawn, once a refresh (every 2 s) has recorded it. */
+const withdrawal = (caseId: string) => eventually(async () => {
+  const w = (await trail(caseId)).find((e) => e.type === 'PredictedGapWithdrawn');
+  expect(w).toBeDefined();
+  return w!;
+}, 20_000, 200);
 const housingOf = (items: Awaited<ReturnType<typeof inbox>>) => items.find((x) => x.area === 'boende')!;
 
 // Default policy, no measured housing work yet: the prior (median 14 days). Released in 40 days,
@@ -82,11 +88,7 @@ test('a later forecast withdraws the prediction when the chance is good again (t
 
   const moved = await call('PUT', `/v1/cases/${caseId}/release-date`, { token: t.coordinator, body: { expectedReleaseAt: inDays(200), reason: 'Ny beräkning' } });
   expect(moved.status).toBe(200);
-  const withdrawn = await eventually(async () => {
-    const w = (await trail(caseId)).find((e) => e.type === 'PredictedGapWithdrawn');
-    expect(w).toBeDefined();
-    return w!;
-  }, 20_000, 200);
+  const withdrawn = await withdrawal(caseId);
   expect(withdrawn).toMatchObject({ actor: { system: 'forecast' }, data: { reason: 'on_track' } });
   expect(housingOf(await inbox(t.social, caseId)).likelyLate).toBeNull();
 }, 60_000);
@@ -119,11 +121,7 @@ test("with enough measured work the forecast rests on the agency's own lead time
   expect(mark).toMatchObject({ basis: 'observed', probability: expect.closeTo(0, 5) });
   expect(mark.observations as number).toBeGreaterThanOrEqual(3);
   // Its due time passes: the alert ladder takes over and the next forecast withdraws it as overdue.
-  const withdrawn = await eventually(async () => {
-    const w = (await trail(caseId)).find((e) => e.type === 'PredictedGapWithdrawn');
-    expect(w).toBeDefined();
-    return w!;
-  }, 20_000, 200);
+  const withdrawn = await withdrawal(caseId);
   expect(withdrawn).toMatchObject({ actor: { system: 'forecast' }, data: { reason: 'overdue' } });
 }, 90_000);
 
