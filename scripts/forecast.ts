@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { loadEnv } from '../config/env';
@@ -10,7 +12,9 @@ import { leadTimeRecordsFrom } from '../store/lead-times';
 import { productForecastPolicy } from '../store/policies';
 import { createPool } from '../store/pool';
 import type { forecastRefresh } from '../workflows/forecast-refresh';
+import { localPayloadKeys } from './local-payload-keys';
 import { runMain } from './run-main';
+import { PROJECT_ROOT } from './temporal-cli';
 
 /**
  * `npm run forecast`: every agency's lead times per need area as the log has them now (what
@@ -52,7 +56,12 @@ const LOCAL_DATABASE_URL = 'postgres://postgres:postgres@127.0.0.1:5433/glappfri
 const days = (d: number | null) => (d === null ? '–' : d.toFixed(1));
 
 async function main(): Promise<void> {
-  const env = loadEnv({ AUTH_MODE: 'dev', ...process.env });
+  // Against `npm start`'s stack unless told otherwise: its database (below) and, for --refresh,
+  // the payload keys it made in DATA_DIR (never new ones: those would read nothing).
+  const dataDir = path.resolve(PROJECT_ROOT, process.env.DATA_DIR ?? '.data');
+  const localKeys = path.join(dataDir, 'payload-keys');
+  const payloadKeys = process.env.PAYLOAD_KEYS ?? (existsSync(localKeys) ? localPayloadKeys(dataDir, () => undefined) : undefined);
+  const env = loadEnv({ AUTH_MODE: 'dev', ...process.env, ...(payloadKeys ? { PAYLOAD_KEYS: payloadKeys } : {}) });
   // The local stack's own (npm start) unless told otherwise, as TEMPORAL_ADDRESS is its dev server's.
   const url = process.env.DATABASE_URL ?? LOCAL_DATABASE_URL;
   if (process.argv.includes('--refresh')) {
