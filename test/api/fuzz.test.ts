@@ -193,7 +193,13 @@ async function command(family: string, method: string, tail: string, token: stri
   if (phase === 'avslutad' || (phase === 'frigiven' && !keepReleased)) current.delete(family);
 }
 
-const params = (numRuns: number) => ({ numRuns, endOnFailure: true });
+/**
+ * A fixed seed by default: the coverage check below (every kind of answer seen) then asks the
+ * same thing of every run instead of failing the one run in many whose random draw produced no
+ * 409. `FUZZ_SEED=<n>` explores other draws; a failure prints the seed to rerun it with.
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
+const params = (numRuns: number) => ({ numRuns, endOnFailure: true, seed: SEED });
 
 beforeAll(async () => {
   s = await startApiTestStack();
