@@ -123,6 +123,10 @@ export interface LifecycleResult {
   cases: number; seconds: number; perSecond: number; baselinePerSecond: number; ratio: number;
   /** The same cases without the payload codec, and the share of throughput the codec costs. */
   withoutCodecPerSecond: number; codecCost: number;
+  /** A command's latency under that load, the bare engine's beside it; optional in older results. */
+  updateLatency?: { p50Ms: number; p99Ms: number };
+  baselineUpdateLatency?: { p50Ms: number; p99Ms: number };
+  updateLatencyP50Ratio?: number;
 }
 
 export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult> {
@@ -183,5 +187,8 @@ export async function lifecyclePhase(ctx: BenchContext): Promise<LifecycleResult
     ratio: round(cases.perSecond / base.perSecond, 3),
     withoutCodecPerSecond: round(plain.perSecond, 2),
     codecCost: round(1 - cases.perSecond / plain.perSecond, 3),
+    updateLatency: { p50Ms: round(cases.latency.p50Ms, 1), p99Ms: round(cases.latency.p99Ms, 1) },
+    baselineUpdateLatency: { p50Ms: round(base.latency.p50Ms, 1), p99Ms: round(base.latency.p99Ms, 1) },
+    updateLatencyP50Ratio: round(cases.latency.p50Ms / base.latency.p50Ms, 2),
   };
 }

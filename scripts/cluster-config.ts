@@ -3,6 +3,7 @@ import path from 'node:path';
 import { freePortInRange } from './free-port';
 import type { PgServer, TemporalDatabases } from './temporal-schema';
 import { PROJECT_ROOT } from './temporal-cli';
+import { dynamicConfigYaml } from './temporal-dynamic-config';
 
 export const CLUSTER_CONFIG_TEMPLATE = path.join(PROJECT_ROOT, 'config', 'temporal-cluster.yaml');
 /** The server reads `<config dir>/<env>.yaml`; this is the env name it is started with. */
@@ -20,6 +21,8 @@ export interface TemporalServerPorts {
   matchingMembership: number;
   worker: number;
   workerMembership: number;
+  /** The server's Prometheus metrics (`/metrics`), for operators and the tests. */
+  metrics: number;
 }
 
 /** Temporal's usual layout around the frontend's port (7233 → history 7234, matching 7235…). */
@@ -34,6 +37,7 @@ export function defaultServerPorts(frontend: number): TemporalServerPorts {
     matchingMembership: frontend - 298,
     worker: frontend + 6,
     workerMembership: frontend - 294,
+    metrics: frontend + 767,
   };
 }
 
@@ -92,6 +96,7 @@ export function writeClusterConfig(opts: {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }): string {
   const { ports, pg, databases } = opts;
+  const dynamicConfigFile = path.resolve(opts.dir, 'dynamic-config.yaml');
   const yaml = renderTemplate(CLUSTER_CONFIG_TEMPLATE, {
     LOG_LEVEL: opts.logLevel ?? 'warn',
     PERSISTENCE_DATABASE: databases.persistence,
@@ -108,8 +113,11 @@ export function writeClusterConfig(opts: {
     MATCHING_MEMBERSHIP_PORT: ports.matchingMembership,
     WORKER_PORT: ports.worker,
     WORKER_MEMBERSHIP_PORT: ports.workerMembership,
+    METRICS_PORT: ports.metrics,
+    DYNAMIC_CONFIG_FILE: dynamicConfigFile,
   });
   mkdirSync(opts.dir, { recursive: true });
+  writeFileSync(dynamicConfigFile, dynamicConfigYaml());
   writeFileSync(path.join(opts.dir, `${CLUSTER_CONFIG_ENV}.yaml`), yaml, { mode: 0o600 });
   return opts.dir;
 }

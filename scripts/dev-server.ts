@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { ensureTemporalSetup } from '../worker/temporal-setup';
+import { devServerDynamicConfigArgs } from './temporal-dynamic-config';
 
 export interface DevServerOptions {
   cli: string;
@@ -11,6 +12,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** The remote codec the Web UI decodes payloads with (`--ui-codec-endpoint`). */
   uiCodecEndpoint?: string;
+  /** Serve the server's Prometheus metrics on 127.0.0.1 at this port (tests read them). */
+  metricsPort?: number;
   log?: (line: string) => void;
 }
 
@@ -51,8 +54,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     ...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
     ...(opts.uiPort && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
-    // Lets tests and the local stack see search attributes immediately.
-    '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
+    ...(opts.metricsPort ? ['--metrics-port', String(opts.metricsPort)] : []),
+    ...devServerDynamicConfigArgs(),
   ];
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const log = opts.log ?? (() => undefined);

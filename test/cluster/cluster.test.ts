@@ -4,6 +4,7 @@ import { dataConverterFor } from '../../config/payload-codec';
 import { expectedReleaseKey, openGapCountKey, phaseKey } from '../../workflows/search-attributes';
 import { startClusterStack, type ClusterStack } from '../support/cluster-stack';
 import { eventually } from '../../dev/eventually';
+import { eagerActivityStarts } from '../../dev/temporal-metrics';
 import { directory } from '../../dev/fixtures';
 import { checkAfterFault, openCohort, startClients, type Cohort, type FaultReport, type LoadTarget } from './fault-load';
 
@@ -161,6 +162,8 @@ describe('the cluster profile', () => {
     expect(found.typedSearchAttributes.get(phaseKey)).toBe('anstalt');
     expect(found.typedSearchAttributes.get(openGapCountKey)).toEqual(expect.any(Number));
     expect(found.typedSearchAttributes.get(expectedReleaseKey)?.toISOString()).toBe(release.toISOString());
+    // The server reads the product's dynamic settings: the opening's append was started eagerly.
+    await eventually(async () => expect(await eagerActivityStarts(s.ports.metrics)).toBeGreaterThanOrEqual(1), 10_000, 250);
   }, 120_000);
 
   test('the handles a fault test needs: a worker, an API and the Temporal server killed by PID start again; PostgreSQL paused and resumed', async () => {

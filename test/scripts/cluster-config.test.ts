@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultServerPorts, freeServerPorts, MAX_SERVER_PORT, renderTemplate, writeClusterConfig } from '../../scripts/cluster-config';
+import { devServerDynamicConfigArgs, TEMPORAL_DYNAMIC_CONFIG } from '../../scripts/temporal-dynamic-config';
 
 let dir: string;
 beforeEach(() => {
@@ -37,4 +38,22 @@ test('free server ports are distinct and low enough for the server to record (sm
   const ports = Object.values(await freeServerPorts());
   expect(new Set(ports).size).toBe(ports.length);
   for (const p of ports) expect(p).toBeLessThanOrEqual(MAX_SERVER_PORT);
+});
+
+test('the cluster server reads the dynamic settings the dev server gets as flags', () => {
+  writeClusterConfig({
+    dir,
+    ports: defaultServerPorts(7233),
+    pg: { host: '127.0.0.1', port: 5433, user: 'postgres', password: 'x' },
+    databases: { persistence: 'temporal', visibility: 'temporal_visibility' },
+  });
+  const yaml = readFileSync(path.join(dir, 'cluster.yaml'), 'utf8');
+  const file = path.join(dir, 'dynamic-config.yaml');
+  expect(yaml).toContain(`filepath: ${JSON.stringify(file)}`);
+  const dynamic = readFileSync(file, 'utf8');
+  expect(dynamic).toMatch(/^system\.enableActivityEagerExecution:\n {2}- value: true\n/m);
+  const flags = devServerDynamicConfigArgs();
+  expect(flags).toEqual(expect.arrayContaining(['--dynamic-config-value', 'system.enableActivityEagerExecution=true']));
+  // Every setting the cluster reads is one the dev server gets too.
+  for (const key of Object.keys(TEMPORAL_DYNAMIC_CONFIG)) expect(flags.some((f) => f.startsWith(`${key}=`))).toBe(true);
 });
