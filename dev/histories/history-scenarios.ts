@@ -372,6 +372,18 @@ export const quietCommands = scenario(
 );
 
 /**
+ * {@link quietCommandsPlayed} recorded from the code before the case kept its timer across
+ * commands: every command as it ran in production until then (each one cancels the case's timer
+ * and starts it again; a deadline is armed from the task that learns of it).
+ */
+export const beforeKeptTimer = scenario(
+  'before-kept-timer',
+  `${QUIET_STORY}; the timer cancelled and started again at every command`,
+  quietCommandsPlayed,
+  { frozen: 'recorded before the kept-timer patch' },
+);
+
+/**
  * A forecast on the case (issue 19, the `forecast` update): housing predicted late, the same
  * forecast again (nothing recorded), a lower chance (recorded again), the work done (withdrawn
  * in the completion's own append), closed.
@@ -400,5 +412,5 @@ export const predictedGap = scenario(
 
 export const scenarios: Scenario[] = [
   fullCase, wholePath, continuedAsNew, sleptPastDeadline, accessChanges, beforeSlimUpdates, slimUpdates, logAhead, beforeCaseRules2, caseRules2,
-  beforeQuietCommands, quietCommands, predictedGap,
+  beforeQuietCommands, quietCommands, predictedGap, beforeKeptTimer,
 ];
