@@ -1,6 +1,6 @@
 import {
-  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities, setHandler,
-  upsertSearchAttributes, workflowInfo,
+  ActivityFailure, ApplicationFailure, CancellationScope, allHandlersFinished, condition, continueAsNew, log, patched, proxyActivities,
+  setHandler, sleep, upsertSearchAttributes, workflowInfo,
 } from '@temporalio/workflow';
 import type { JourneyActivities, Notification } from '../activities/types';
 import { decide } from '../domain/decide';
@@ -101,6 +101,18 @@ const CASE_RULES_2 = 'case-rules-2';
  * (test/fixtures/histories/before-quiet-commands.json).
  */
 const SEARCH_ATTRIBUTES_WHEN_CHANGED = 'search-attributes-when-changed';
+/**
+ * The case's timer is kept across commands that leave its next moment where it was (before this
+ * patch every command cancelled it and started it again: two history events each, issue 20), and
+ * a moment further off than twice ARM_AHEAD_MS is slept to ARM_AHEAD_MS before it, the rest then
+ * armed from that short wake-up. A timer starts when the task that sets it completes, so a timer
+ * set from a long task (a command's) fired late by that task's duration (the alert lateness of
+ * issue 20); the short wake-up's task is what delays it now. Decided at each sleep, so a running
+ * case takes it at its next one; histories recorded before replay the old way
+ * (test/fixtures/histories/before-kept-timer.json).
+ */
+const KEPT_TIMER = 'kept-timer';
+const ARM_AHEAD_MS = 1_000;
 /** Conflicts one step reconciles before it gives up (each one means the log moved again). */
 const MAX_RECONCILIATIONS = 5;
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
@@ -383,6 +395,30 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
   if (!state && !(await condition(() => state !== undefined, UNOPENED_LIFETIME))) return;
   publish();
 
+  /** The timer the case sleeps on (kept-timer): the moment it fires at, and whether it has. */
+  let timer: { at: number; fired: boolean; scope: CancellationScope } | undefined;
+  const stopTimer = () => {
+    timer?.scope.cancel();
+    timer = undefined;
+  };
+  /** A timer for the moment `wake` (epoch ms): the one running if it fires close enough before it, or a new one. */
+  const timerFor = (wake: number) => {
+    if (timer && !timer.fired && timer.at <= wake && timer.at >= wake - 2 * ARM_AHEAD_MS) return;
+    stopTimer();
+    const now = Date.now();
+    const at = wake - now > 2 * ARM_AHEAD_MS ? wake - ARM_AHEAD_MS : wake;
+    const scope = new CancellationScope();
+    const t = { at, fired: false, scope };
+    timer = t;
+    scope.run(() => sleep(Math.max(1, at - now))).then(
+      () => {
+        t.fired = true;
+      },
+      // Cancelled: a command moved the moment, or there is none any more.
+      () => undefined,
+    );
+  };
+
   for (;;) {
     let evaluatedAt = nowIso();
     await serially(async () => {
@@ -419,17 +455,24 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     }
     changed = false;
     let delay: number | undefined;
+    // Also wakes, to start afresh, once the deliveries that held that back are done.
+    const woken = () => changed || (startAfresh && delivered());
     if (patched(SCHEDULE_NEVER_SKIPS)) {
       const next = afterStep(s, evaluatedAt, nowIso());
       // Something fell due while this step was being recorded: handle it before any sleep.
       if (next.kind === 'now') continue;
+      if (patched(KEPT_TIMER)) {
+        if (next.kind === 'sleep') timerFor(Date.parse(next.until));
+        else stopTimer();
+        await condition(() => woken() || timer?.fired === true);
+        if (timer?.fired) timer = undefined;
+        continue;
+      }
       delay = next.kind === 'sleep' ? next.ms : undefined;
     } else {
       const wake = nextWakeUp(s, nowIso());
       delay = wake ? Math.max(0, Date.parse(wake) - Date.now()) : undefined;
     }
-    // Also wakes, to start afresh, once the deliveries that held that back are done.
-    const woken = () => changed || (startAfresh && delivered());
     await (delay === undefined ? condition(woken) : condition(woken, delay));
   }
   await condition(() => allHandlersFinished() && delivered());
