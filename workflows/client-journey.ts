@@ -102,17 +102,12 @@ const CASE_RULES_2 = 'case-rules-2';
  */
 const SEARCH_ATTRIBUTES_WHEN_CHANGED = 'search-attributes-when-changed';
 /**
- * The case's timer is kept across commands that leave its next moment where it was (before this
- * patch every command cancelled it and started it again: two history events each, issue 20), and
- * a moment further off than twice ARM_AHEAD_MS is slept to ARM_AHEAD_MS before it, the rest then
- * armed from that short wake-up. A timer starts when the task that sets it completes, so a timer
- * set from a long task (a command's) fired late by that task's duration (the alert lateness of
- * issue 20); the short wake-up's task is what delays it now. Decided at each sleep, so a running
- * case takes it at its next one; histories recorded before replay the old way
- * (test/fixtures/histories/before-kept-timer.json).
+ * The case's timer is kept across commands that leave its next moment where it was: before this
+ * patch every command cancelled it and started it again, two history events and two commands per
+ * command (issue 20). Decided at each sleep, so a running case takes it at its next one; histories
+ * recorded before replay the old way (test/fixtures/histories/before-kept-timer.json).
  */
 const KEPT_TIMER = 'kept-timer';
-const ARM_AHEAD_MS = 1_000;
 /** Conflicts one step reconciles before it gives up (each one means the log moved again). */
 const MAX_RECONCILIATIONS = 5;
 /** A case that is never opened (its opening was refused at the edge) does not linger. */
@@ -401,16 +396,14 @@ export async function clientJourney(input: JourneyInput): Promise<void> {
     timer?.scope.cancel();
     timer = undefined;
   };
-  /** A timer for the moment `wake` (epoch ms): the one running if it fires close enough before it, or a new one. */
+  /** A timer for the moment `wake` (epoch ms): the one running if it is for that moment, or a new one. */
   const timerFor = (wake: number) => {
-    if (timer && !timer.fired && timer.at <= wake && timer.at >= wake - 2 * ARM_AHEAD_MS) return;
+    if (timer && !timer.fired && timer.at === wake) return;
     stopTimer();
-    const now = Date.now();
-    const at = wake - now > 2 * ARM_AHEAD_MS ? wake - ARM_AHEAD_MS : wake;
     const scope = new CancellationScope();
-    const t = { at, fired: false, scope };
+    const t = { at: wake, fired: false, scope };
     timer = t;
-    scope.run(() => sleep(Math.max(1, at - now))).then(
+    scope.run(() => sleep(Math.max(1, wake - Date.now()))).then(
       () => {
         t.fired = true;
       },

@@ -384,13 +384,13 @@ export const beforeKeptTimer = scenario(
 );
 
 /**
- * The same story since the case keeps its timer: housing due 6 s after the opening, so the
- * timer is set to a second before it and kept through the meeting and the client view, then the
- * rest is armed from that wake-up; the completion moves the next moment (a new timer).
+ * The same story since the case keeps its timer: housing due 6 s after the opening, the timer
+ * set at the opening is kept through the meeting and the client view and raises level 1; the
+ * completion moves the next moment (a new timer, the old one cancelled).
  */
 export const keptTimer = scenario(
   'kept-timer',
-  `${QUIET_STORY}; housing due 6 s after opening: the timer kept through the meeting and the client view, armed a second ahead and then for the rest`,
+  `${QUIET_STORY}; housing due 6 s after opening: the opening's timer kept through the meeting and the client view`,
   (stack, caseId) => quietCommandsPlayed(stack, caseId, 26),
 );
 
