@@ -52,9 +52,13 @@ test('a meeting and the client view keep the timer, which raises the alert; a co
     return rows[0] as { raised_at: Date };
   }, 20_000);
   expect(level1.raised_at.getTime()).toBeGreaterThanOrEqual(dueAt);
-  const afterDue = timerEvents((await handle.fetchHistory()).events ?? []).filter((t) => t.id > Math.max(...beforeDue.map((b) => b.id)));
-  // That timer fired; the next one is for level 2, an hour on.
-  expect(afterDue.slice(0, 2).map((t) => t.kind)).toEqual(['fired', 'started']);
+  // That timer fired; the next one is for level 2, an hour on. The alert is in the read model as
+  // soon as the step's append commits, a moment before the task that arms the next timer.
+  const afterDue = await eventually(async () => {
+    const later = timerEvents((await handle.fetchHistory()).events ?? []).filter((t) => t.id > Math.max(...beforeDue.map((b) => b.id)));
+    expect(later.slice(0, 2).map((t) => t.kind)).toEqual(['fired', 'started']);
+    return later;
+  }, 10_000);
   expect(afterDue[0]!.timer).toBe(armed!.timer);
   expect(afterDue[1]!.s).toBeGreaterThan(3590);
 
