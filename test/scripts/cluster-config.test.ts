@@ -10,13 +10,17 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-test('the repository template fills in every port and the database, and quotes strings', () => {
+/** The configuration for the usual ports and a local PostgreSQL with this password. */
+const writeLocalConfig = (password: string) =>
   writeClusterConfig({
     dir,
     ports: defaultServerPorts(7233),
-    pg: { host: '127.0.0.1', port: 5433, user: 'postgres', password: 'p#ss: word' },
+    pg: { host: '127.0.0.1', port: 5433, user: 'postgres', password },
     databases: { persistence: 'temporal', visibility: 'temporal_visibility' },
   });
+
+test('the repository template fills in every port and the database, and quotes strings', () => {
+  writeLocalConfig('p#ss: word');
   const yaml = readFileSync(path.join(dir, 'cluster.yaml'), 'utf8');
   expect(yaml).not.toMatch(/^[^#]*\$\{/m);
   expect(yaml).toContain('pluginName: postgres12');
@@ -41,12 +45,7 @@ test('free server ports are distinct and low enough for the server to record (sm
 });
 
 test('the cluster server reads the dynamic settings the dev server gets as flags', () => {
-  writeClusterConfig({
-    dir,
-    ports: defaultServerPorts(7233),
-    pg: { host: '127.0.0.1', port: 5433, user: 'postgres', password: 'x' },
-    databases: { persistence: 'temporal', visibility: 'temporal_visibility' },
-  });
+  writeLocalConfig('x');
   const yaml = readFileSync(path.join(dir, 'cluster.yaml'), 'utf8');
   const file = path.join(dir, 'dynamic-config.yaml');
   expect(yaml).toContain(`filepath: ${JSON.stringify(file)}`);
